@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "QualKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qualkit", targets: ["qualkit"]),
+        .library(name: "QualKit", targets: ["QualKit"]),
+        .library(name: "QualKitXML", targets: ["QualKitXML"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The system libxml2 (Debian: libxml2-dev). Only QualKitXML imports it.
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // Our own XSDs, embedded in the binary so `qualkit` works wherever it is copied.
+        .target(
+            name: "QualKitSchemas",
+            path: "Schemas",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("QuestionForm-2005-10-01.xsd"),
+                .embedInCode("QuestionForm-2017-11-06.xsd"),
+                .embedInCode("AnswerKey-2005-10-01.xsd"),
+                .embedInCode("QuestionFormAnswers-2005-10-01.xsd"),
+                .embedInCode("FormattedContentXHTMLSubset-2006-07-14.xsd"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "QualKitXML",
+            dependencies: ["CLibXML2", "QualKitSchemas"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "QualKit",
+            dependencies: ["QualKitXML"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "qualkit",
+            dependencies: [
+                "QualKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "QualKitTestSupport",
+            dependencies: ["QualKit"],
+            path: "Tests/QualKitTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitXMLTests",
+            dependencies: ["QualKitXML", "QualKitTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitTests",
+            dependencies: ["QualKit", "QualKitTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
