@@ -11,7 +11,10 @@ extension SecureXML {
     ///   - origin: where that text starts in the outer file (`XMLElementNode.contentLocation`).
     /// - Returns: the XHTML tree (root `FormattedContent` in the XHTML namespace) when well-formed, and the problems.
     public static func formattedContent(_ text: String, origin: SourceLocation) -> XMLLoadResult {
-        let wrapped = Array((wrapperOpen + text + "</FormattedContent>").utf8)
+        // HTML named entities (&nbsp; …) are reported one by one, then blanked out with spaces of the same
+        // length so the rest of the block can still be checked with unchanged columns.
+        let (cleaned, entities) = blankNamedEntities(text)
+        let wrapped = Array((wrapperOpen + cleaned + "</FormattedContent>").utf8)
         var result = load(wrapped, file: nil, limits: XMLLimits(maxBytes: Int.max), forceUTF8: true) { name, ns in
             name == "FormattedContent" && ns == xhtmlNamespace ? .formattedContent : nil
         }
@@ -41,6 +44,13 @@ extension SecureXML {
             }
             return d
         }
+        for (name, line, column) in entities {
+            result.diagnostics.append(Diagnostic(
+                .formattedContentEntity, nil, "FormattedContent uses the HTML named entity &\(name);, which XML does not define",
+                hint: "MTurk's XHTML is parsed as XML: use a numeric reference such as &#160; (nbsp), &#169; (copy), &#8212; (mdash)",
+                at: mapped(SourceLocation(line: line, column: column + (line == 1 ? prefix : 0)))))
+        }
+        result.diagnostics = result.diagnostics.sortedByLocation()
         if text.contains("<!--") {
             var offset = 0
             if let r = text.range(of: "<!--") { offset = text.distance(from: text.startIndex, to: r.lowerBound) }
@@ -64,6 +74,38 @@ extension SecureXML {
             return $0
         }
         return node
+    }
+}
+
+extension SecureXML {
+    static let predefinedEntities: Set<String> = ["lt", "gt", "amp", "quot", "apos"]
+
+    /// Replaces `&name;` references that XML does not predefine with spaces; returns the names and their
+    /// 1-based line and column within `text`.
+    static func blankNamedEntities(_ text: String) -> (String, [(String, Int, Int)]) {
+        var scalars = Array(text.unicodeScalars)
+        var found: [(String, Int, Int)] = []
+        var line = 1, column = 1, i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "&", i + 1 < scalars.count, scalars[i + 1].properties.isAlphabetic {
+                var j = i + 1
+                while j < scalars.count, scalars[j].properties.isAlphabetic || ("0"..."9").contains(scalars[j]) { j += 1 }
+                if j < scalars.count, scalars[j] == ";" {
+                    let name = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
+                    if !predefinedEntities.contains(name) {
+                        found.append((name, line, column))
+                        for k in i...j { scalars[k] = " " }
+                    }
+                    column += j + 1 - i
+                    i = j + 1
+                    continue
+                }
+            }
+            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+            i += 1
+        }
+        return (String(String.UnicodeScalarView(scalars)), found)
     }
 }
 
