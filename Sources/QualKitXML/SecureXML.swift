@@ -115,6 +115,10 @@ public enum SecureXML {
         defer { if let doc { xmlFreeDoc(doc) } }
         var diagnostics = sink.errors.map { parserDiagnostic($0, file: file) }
         guard let doc, ctxt.pointee.wellFormed != 0, let rootPtr = xmlDocGetRootElement(doc) else {
+            // After the first fatal error libxml2 reports follow-on errors that only confuse: keep the first.
+            if let first = diagnostics.firstIndex(where: { $0.severity == .error }) {
+                diagnostics = Array(diagnostics[...first])
+            }
             if !diagnostics.hasErrors {
                 diagnostics.append(Diagnostic(.malformedXML, nil, "the document is not well-formed XML",
                                               at: SourceLocation(file: file, line: 1, column: 1)))
