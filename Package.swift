@@ -73,5 +73,10 @@ let package = Package(
             dependencies: ["QualKit", "QualKitTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "QualKitCLITests",
+            dependencies: ["qualkit", "QualKitTestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
