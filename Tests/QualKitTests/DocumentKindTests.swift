@@ -55,3 +55,13 @@ struct DocumentKindTests {
         #expect(MTurkDocuments.questionForm(Array(form.utf8)).diagnostics.map(\.code) == [.documentTooLarge])
     }
 }
+
+@Suite("HTML pages that are not even XML")
+struct HTMLPageTests {
+    @Test func htmlPageWithDoctype() {
+        let page = "<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>Test</title></head><body><p>Q1<br></body></html>"
+        let r = MTurkDocuments.load(Array(page.utf8), file: "page.html")
+        #expect(r.diagnostics.map(\.code) == [.foreignDocument])
+        #expect(r.diagnostics.first?.message.contains("HTML") == true)
+    }
+}

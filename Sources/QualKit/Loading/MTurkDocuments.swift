@@ -38,6 +38,11 @@ public enum MTurkDocuments {
             return try? kind.get().schema
         }
         var diagnostics = result.diagnostics
+        if result.root == nil, looksLikeHTML(bytes) {
+            // An HTML page is rarely well-formed XML: say what it is rather than where XML parsing failed.
+            return Loaded(value: nil, diagnostics: [KindProblem.foreign("an HTML page").diagnostic(
+                at: diagnostics.first?.location ?? SourceLocation(file: file, line: 1, column: 1))])
+        }
         guard let root = result.root, let detected else { return Loaded(value: nil, diagnostics: diagnostics) }
         let kind: DocumentKind
         switch detected {
@@ -108,6 +113,11 @@ public enum MTurkDocuments {
     }
 
     // MARK: Kind detection
+
+    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(1024), as: UTF8.self).lowercased()
+        return head.contains("<!doctype html") || head.contains("<html")
+    }
 
     enum KindProblem: Error {
         case wrongNamespace(root: String, found: String?, expected: String)
