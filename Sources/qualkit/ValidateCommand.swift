@@ -46,9 +46,12 @@ struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check a test: form, answer key, the key against the form, and sample answers.",
-        discussion: "Give test directories (form.xml, answer-key.xml, answers/*.xml), or --form and --key.")
+        discussion: """
+            Give test directories (form.xml, answer-key.xml, answers/*.xml), a folder of test directories \
+            (e.g. SampleForms: each subfolder holding a form.xml is linted), or --form and --key.
+            """)
 
-    @Argument(help: "Test directories.")
+    @Argument(help: "Test directories, or folders of test directories.")
     var testDirectories: [String] = []
 
     @Option(help: "A QuestionForm file.")
@@ -80,10 +83,7 @@ struct LintCommand: ParsableCommand {
         if let form {
             diagnostics += Checker.lint(form: try read(form), key: try key.map(read))
         }
-        for dir in testDirectories {
-            guard TestDirectory.isTestDirectory(dir) else {
-                throw CLIError.usage("\(dir) is not a test directory (it needs a form.xml)")
-            }
+        for dir in try TestDirectory.expand(testDirectories) {
             let test = TestDirectory(path: dir)
             diagnostics += Checker.lint(form: try read(test.formPath), key: try test.keyPath.map(read),
                                         answers: try test.answerPaths.map(read))

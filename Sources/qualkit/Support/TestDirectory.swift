@@ -24,6 +24,26 @@ struct TestDirectory {
         return Files.xmlFiles(under: dir)
     }
 
+    /// Test directories named directly, plus those found one level below a named folder that is not itself a
+    /// test directory (e.g. `SampleForms`).
+    static func expand(_ paths: [String]) throws(CLIError) -> [String] {
+        var result: [String] = []
+        for path in paths {
+            if isTestDirectory(path) {
+                result.append(path)
+                continue
+            }
+            let children = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+                .filter(isTestDirectory)
+            if children.isEmpty {
+                throw CLIError.usage("\(path) is not a test directory (no form.xml) and holds none")
+            }
+            result += children
+        }
+        return result
+    }
+
     /// Whether `path` looks like a test directory (it holds a form.xml).
     static func isTestDirectory(_ path: String) -> Bool {
         var isDir: ObjCBool = false
