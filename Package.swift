@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The system libxml2 (Debian: libxml2-dev). Only QualKitXML imports it.
@@ -47,6 +48,17 @@ let package = Package(
         .target(
             name: "QualKit",
             dependencies: ["QualKitXML"],
+            swiftSettings: swiftSettings
+        ),
+        // Bulk grants, the qualkit.lock ledger and other workflows the API commands share.
+        .target(
+            name: "QualKitOperations",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitOperationsTests",
+            dependencies: ["QualKitOperations"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
