@@ -1,0 +1,260 @@
+public import QualKit
+
+/// How much the scorer records per attempt.
+public enum ScoreDetail: Int, Sendable, Hashable, Comparable {
+    /// Sum and value only (fastest).
+    case value
+    /// Also the points of every key question and the selections made (item analysis).
+    case points
+    /// Also a readable breakdown per question (`--explain`).
+    case explain
+
+    public static func < (a: ScoreDetail, b: ScoreDetail) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// The result for one key question of one attempt (`--explain`).
+public struct QuestionResult: Sendable, Hashable, Codable {
+    public var questionIdentifier: String
+    /// Whether the attempt had an `Answer` for this question.
+    public var answered: Bool
+    /// The worker's selections as a set: the key's identifiers in key order, then any others as given.
+    public var selections: [String]
+    /// 0-based indices of the AnswerOptions whose set equals the selections; empty when DefaultScore applied.
+    public var matchedOptions: [Int]
+    public var usedDefaultScore: Bool
+    public var points: Int64
+    /// The answer held FreeText or OtherSelectionText, which the key never matches.
+    public var hadText: Bool
+}
+
+/// A selection identifier the key (and form) do not know, seen in an attempt.
+public struct UnknownSelection: Sendable, Hashable {
+    public var slot: Int
+    public var identifier: String
+}
+
+/// A scored attempt.
+public struct AttemptScore: Sendable, Hashable {
+    public var sum: Int64
+    public var value: Int32
+    /// Points per key question in key order (detail ≥ `.points`, else empty).
+    public var points: [Int64]
+    /// The selections made, one bit per known identifier, slot by slot (detail ≥ `.points`, else empty).
+    public var selectionBits: [UInt64]
+    /// Selections outside the known vocabulary (detail ≥ `.points`).
+    public var unknownSelections: [UnknownSelection]
+    /// Per key question (detail `.explain`, else empty).
+    public var questions: [QuestionResult]
+}
+
+/// Why one attempt could not be scored. Scoring of the other attempts continues.
+public struct AttemptFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `malformed-xml`, `not-answers`, `bad-record`, `value-out-of-range`, ….
+    public var kind: String
+    public var message: String
+    public var hint: String?
+    /// Position in the input (the record's line for JSON, the XML position for XML), when known.
+    public var line: Int?
+    public var column: Int?
+    /// The summed score, when the failure came after scoring (value out of range).
+    public var sum: Int64?
+
+    public init(kind: String, message: String, hint: String? = nil, line: Int? = nil, column: Int? = nil, sum: Int64? = nil) {
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+        self.line = line
+        self.column = column
+        self.sum = sum
+    }
+
+    public var description: String {
+        var s = ""
+        if let line { s += "\(line)" + (column.map { ":\($0)" } ?? "") + ": " }
+        s += message
+        if let hint { s += " (hint: \(hint))" }
+        return s
+    }
+}
+
+public enum AttemptOutcome: Sendable, Hashable {
+    case scored(AttemptScore)
+    case failed(AttemptFailure)
+
+    public var score: AttemptScore? { if case .scored(let s) = self { s } else { nil } }
+    public var failure: AttemptFailure? { if case .failed(let f) = self { f } else { nil } }
+}
+
+/// Scores attempts against a ``ScoringKey``. Holds a parser and scratch buffers, so create one per thread
+/// and reuse it for many attempts; it is not thread-safe.
+public final class AttemptScorer {
+    public let key: ScoringKey
+    public let detail: ScoreDetail
+    private let parser: AnswerStreamParser
+    private var bits: [UInt64]
+    private var answered: [Bool]
+    private var unknown: [Bool]
+    private var hadText: [Bool]
+    private var unknownList: [UnknownSelection] = []
+    private var rawSelections: [[String]]
+
+    public init(key: ScoringKey, detail: ScoreDetail = .value, limits: XMLLimits = .answers) {
+        self.key = key
+        self.detail = detail
+        self.parser = AnswerStreamParser(limits: limits)
+        let slots = key.slotIdentifiers.count
+        bits = [UInt64](repeating: 0, count: key.totalWords)
+        answered = [Bool](repeating: false, count: slots)
+        unknown = [Bool](repeating: false, count: slots)
+        hadText = [Bool](repeating: false, count: slots)
+        rawSelections = [[String]](repeating: [], count: slots)
+    }
+
+    /// Scores one QuestionFormAnswers document given as bytes (the fast path: no tree is built).
+    ///
+    /// - Parameters:
+    ///   - xml: The document; empty or all-whitespace is an attempt with no answers.
+    ///   - forceUTF8: Read as UTF-8 whatever the declaration says (true for text that came from JSON).
+    ///   - lineOffset: Added to XML line numbers in failures (the line where the document starts in a file).
+    public func score(xml: UnsafeRawBufferPointer, forceUTF8: Bool = false, file: String? = nil) -> AttemptOutcome {
+        reset()
+        let problem = parser.parse(xml, forceUTF8: forceUTF8, file: file) { answer in
+            self.add(question: answer.questionIdentifier, selections: answer.selections,
+                     hasText: answer.hasFreeText || answer.hasOtherSelectionText)
+        }
+        if let problem {
+            return .failed(AttemptFailure(
+                kind: problem.code == .doctypeForbidden ? "doctype" : problem.code == .documentTooLarge ? "too-large"
+                    : problem.code == .malformedXML || problem.code == .badEncoding ? "malformed-xml" : "not-answers",
+                message: problem.message, hint: problem.hint,
+                line: problem.location.map(\.line), column: problem.location.map(\.column)))
+        }
+        return finish()
+    }
+
+    public func score(xml: [UInt8], forceUTF8: Bool = false, file: String? = nil) -> AttemptOutcome {
+        xml.withUnsafeBytes { score(xml: $0, forceUTF8: forceUTF8, file: file) }
+    }
+
+    /// Scores answers already loaded as a model (e.g. by `MTurkDocuments.answers`). Same rules.
+    public func score(_ answers: QuestionFormAnswers) -> AttemptOutcome {
+        reset()
+        for a in answers.answers {
+            var flat: [UInt8] = []
+            var ranges: [Range<Int>] = []
+            for s in a.selectionIdentifiers {
+                let start = flat.count
+                flat += s.utf8
+                ranges.append(start..<flat.count)
+            }
+            let q = Array(a.questionIdentifier.utf8)
+            q.withUnsafeBufferPointer { qb in
+                flat.withUnsafeBufferPointer { fb in
+                    add(question: qb, selections: ranges.map { UnsafeBufferPointer(rebasing: fb[$0]) },
+                        hasText: a.freeText != nil || a.otherSelectionText != nil)
+                }
+            }
+        }
+        return finish()
+    }
+
+    private func reset() {
+        for i in bits.indices { bits[i] = 0 }
+        for i in answered.indices {
+            answered[i] = false
+            unknown[i] = false
+            hadText[i] = false
+        }
+        if detail >= .points { unknownList.removeAll(keepingCapacity: true) }
+        if detail == .explain { for i in rawSelections.indices { rawSelections[i].removeAll() } }
+    }
+
+    @inline(__always)
+    private func add(question: UnsafeBufferPointer<UInt8>, selections: [UnsafeBufferPointer<UInt8>], hasText: Bool) {
+        guard let slot = key.slotTable.lookup(question) else { return }  // not in the key: contributes nothing
+        answered[slot] = true
+        if hasText { hadText[slot] = true }
+        let table = key.selectionTables[slot]
+        let base = key.slotWordStart[slot]
+        for s in selections {
+            if let i = table.lookup(s) {
+                bits[base + (i >> 6)] |= 1 << UInt64(i & 63)
+            } else {
+                unknown[slot] = true
+                if detail >= .points {
+                    let id = String(decoding: s, as: UTF8.self)
+                    if !unknownList.contains(UnknownSelection(slot: slot, identifier: id)) {
+                        unknownList.append(UnknownSelection(slot: slot, identifier: id))
+                    }
+                }
+            }
+            if detail == .explain {
+                let id = String(decoding: s, as: UTF8.self)
+                if !rawSelections[slot].contains(id) { rawSelections[slot].append(id) }
+            }
+        }
+    }
+
+    private func finish() -> AttemptOutcome {
+        var sum: Int64 = 0
+        var points: [Int64] = []
+        var results: [QuestionResult] = []
+        if detail >= .points { points.reserveCapacity(key.questions.count) }
+        for (qi, q) in key.questions.enumerated() {
+            let slot = q.slot
+            let base = key.slotWordStart[slot]
+            let count = key.slotWordCount[slot]
+            var p: Int64 = 0
+            var matched: [Int] = []
+            var any = false
+            if !unknown[slot] {
+                let starts = key.optionWordStart[qi]
+                for (oi, start) in starts.enumerated() {
+                    var equal = true
+                    for w in 0..<count where key.optionWords[start + w] != bits[base + w] {
+                        equal = false
+                        break
+                    }
+                    if equal {
+                        any = true
+                        p += Int64(q.optionScores[oi])
+                        if detail == .explain { matched.append(oi) }
+                    }
+                }
+            }
+            if !any { p = Int64(q.defaultScore) }
+            let (s, overflow) = sum.addingReportingOverflow(p)
+            if overflow {
+                return .failed(AttemptFailure(kind: "value-out-of-range", message: "the summed score overflows 64 bits"))
+            }
+            sum = s
+            if detail >= .points { points.append(p) }
+            if detail == .explain {
+                results.append(QuestionResult(
+                    questionIdentifier: q.identifier, answered: answered[slot], selections: orderedSelections(slot),
+                    matchedOptions: matched, usedDefaultScore: !any, points: p, hadText: hadText[slot]))
+            }
+        }
+        switch key.mapper.map(sum) {
+        case .failure(let e):
+            return .failed(AttemptFailure(kind: "value-out-of-range", message: e.description,
+                                          hint: "check the key's scores and mapping: MTurk qualification values are 32-bit integers",
+                                          sum: sum))
+        case .success(let value):
+            return .scored(AttemptScore(
+                sum: sum, value: value, points: points,
+                selectionBits: detail >= .points ? bits : [],
+                unknownSelections: detail >= .points ? unknownList : [], questions: results))
+        }
+    }
+
+    /// The known selections of a slot in vocabulary order, then unknown ones as given.
+    private func orderedSelections(_ slot: Int) -> [String] {
+        let vocab = key.slotSelections[slot]
+        let base = key.slotWordStart[slot]
+        var out: [String] = []
+        for (i, id) in vocab.enumerated() where bits[base + (i >> 6)] & (1 << UInt64(i & 63)) != 0 { out.append(id) }
+        for id in rawSelections[slot] where !vocab.contains(id) { out.append(id) }
+        return out
+    }
+}

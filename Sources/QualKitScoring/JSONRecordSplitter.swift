@@ -1,0 +1,193 @@
+/// One top-level JSON value cut out of a stream (not yet decoded), or a stream-level syntax error.
+public struct JSONItem: Sendable {
+    /// The line where the value starts.
+    public var line: Int
+    public var bytes: [UInt8]
+    /// Set when the stream itself is broken here; `bytes` is then empty.
+    public var error: AttemptFailure?
+}
+
+/// Cuts a byte stream of JSON into record-sized values without decoding them, so that decoding can run in
+/// parallel. Accepts JSON Lines (one object per line), concatenated or pretty-printed objects, and a
+/// top-level array (each element is cut out separately, so a huge array streams in flat memory).
+///
+/// A line of JSON Lines is taken as one value when it starts with `{` and ends with `}`; any other object is
+/// scanned to its balanced end. A broken line is reported and reading resumes on the next line.
+public struct JSONRecordSplitter {
+    private var buffer: [UInt8] = []
+    private var pos = 0
+    private var line = 1
+    private var inArray = false
+    private var afterElement = false
+    private var valueStart: Int? = nil
+    private var valueLine = 0
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    /// Where to resume looking for the end of a top-level JSON Lines object.
+    private var lineSearchFrom: Int? = nil
+    private var stopped = false
+    public let input: String
+
+    public init(input: String) { self.input = input }
+
+    /// Adds bytes and returns every value completed so far.
+    public mutating func feed(_ chunk: [UInt8]) -> [JSONItem] {
+        buffer.append(contentsOf: chunk)
+        var items: [JSONItem] = []
+        run(final: false, into: &items)
+        compact()
+        return items
+    }
+
+    /// Call at the end of the input: returns what is left, or an error for an unfinished value.
+    public mutating func finish() -> [JSONItem] {
+        var items: [JSONItem] = []
+        run(final: true, into: &items)
+        if !stopped {
+            if valueStart != nil {
+                items.append(failure(line: valueLine, column: nil, "the input ends inside a JSON value that starts here"))
+            } else if inArray {
+                items.append(failure(line: line, column: nil, "the input ends inside a JSON array (missing ']')"))
+            }
+        }
+        buffer = []
+        pos = 0
+        return items
+    }
+
+    private func failure(line: Int, column: Int?, _ message: String) -> JSONItem {
+        JSONItem(line: line, bytes: [], error: AttemptFailure(
+            kind: "bad-record", message: "invalid JSON: \(message)",
+            hint: "give JSON Lines (one QualificationRequest object per line), a JSON array, or ListQualificationRequests output",
+            line: line, column: column))
+    }
+
+    private mutating func compact() {
+        let keep = valueStart ?? pos
+        guard keep > 0, keep >= buffer.count / 2 || keep > 1 << 20 else { return }
+        buffer.removeSubrange(0..<keep)
+        pos -= keep
+        if valueStart != nil { valueStart! -= keep }
+        if lineSearchFrom != nil { lineSearchFrom! -= keep }
+    }
+
+    private mutating func skipLine() {
+        while pos < buffer.count, buffer[pos] != 0x0A { pos += 1 }
+    }
+
+    private mutating func run(final: Bool, into items: inout [JSONItem]) {
+        guard !stopped else { pos = buffer.count; return }
+        let n = buffer.count
+        while pos < n {
+            if let start = valueStart {
+                // Scanning a value to its balanced end.
+                var completed = false
+                while pos < n {
+                    let b = buffer[pos]
+                    if inString {
+                        if escaped { escaped = false }
+                        else if b == UInt8(ascii: "\\") { escaped = true }
+                        else if b == UInt8(ascii: "\"") { inString = false }
+                        else if b == 0x0A {
+                            items.append(failure(line: valueLine, column: nil,
+                                                 "a string is not closed before the end of line \(line)"))
+                            valueStart = nil
+                            inString = false
+                            if inArray { stopped = true; pos = n; return }
+                            break
+                        }
+                    } else {
+                        switch b {
+                        case UInt8(ascii: "\""): inString = true
+                        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                            depth -= 1
+                            if depth == 0 {
+                                items.append(JSONItem(line: valueLine, bytes: Array(buffer[start...pos])))
+                                valueStart = nil
+                                completed = true
+                            }
+                        case 0x0A: line += 1
+                        default: break
+                        }
+                    }
+                    pos += 1
+                    if completed || valueStart == nil { break }
+                }
+                if completed { afterElement = inArray }
+                continue
+            }
+            let b = buffer[pos]
+            switch b {
+            case 0x20, 0x09, 0x0D:
+                pos += 1
+            case 0x0A:
+                line += 1
+                pos += 1
+            case UInt8(ascii: "{"):
+                if inArray {
+                    if afterElement {
+                        items.append(failure(line: line, column: nil, "expected ',' between array elements"))
+                        stopped = true
+                        return
+                    }
+                    startValue()
+                    continue
+                }
+                // JSON Lines fast path: a line that starts with '{' and ends with '}' is one value.
+                var j = lineSearchFrom ?? pos
+                while j < n, buffer[j] != 0x0A { j += 1 }
+                if j == n && !final {
+                    lineSearchFrom = j
+                    return  // wait for the rest of the line
+                }
+                lineSearchFrom = nil
+                var end = j
+                while end > pos, buffer[end - 1] == 0x20 || buffer[end - 1] == 0x0D || buffer[end - 1] == 0x09 { end -= 1 }
+                if end - pos >= 2, buffer[end - 1] == UInt8(ascii: "}") {
+                    items.append(JSONItem(line: line, bytes: Array(buffer[pos..<end])))
+                    pos = j
+                } else {
+                    startValue()
+                }
+            case UInt8(ascii: "["):
+                if inArray {
+                    items.append(failure(line: line, column: nil, "array elements must be QualificationRequest objects"))
+                    stopped = true
+                    return
+                }
+                inArray = true
+                afterElement = false
+                pos += 1
+            case UInt8(ascii: ",") where inArray && afterElement:
+                afterElement = false
+                pos += 1
+            case UInt8(ascii: "]") where inArray:
+                inArray = false
+                afterElement = false
+                pos += 1
+            default:
+                let column = column(at: pos)
+                items.append(failure(line: line, column: column,
+                    inArray ? "expected a QualificationRequest object, ',' or ']'" : "expected a JSON object or array"))
+                if inArray { stopped = true; pos = n; return }
+                skipLine()
+            }
+        }
+    }
+
+    private mutating func startValue() {
+        valueStart = pos
+        valueLine = line
+        depth = 0
+        inString = false
+        escaped = false
+    }
+
+    private func column(at offset: Int) -> Int {
+        var k = offset
+        while k > 0, buffer[k - 1] != 0x0A { k -= 1 }
+        return offset - k + 1
+    }
+}

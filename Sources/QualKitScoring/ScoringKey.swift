@@ -1,0 +1,176 @@
+public import QualKit
+
+/// Why an AnswerKey cannot be used for scoring.
+public struct ScoringKeyError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var hint: String
+    public var location: SourceLocation?
+
+    public init(_ message: String, hint: String, at location: SourceLocation? = nil) {
+        self.message = message
+        self.hint = hint
+        self.location = location
+    }
+
+    public var description: String {
+        "\(location.map { "\($0): " } ?? "")error: \(message) (hint: \(hint))"
+    }
+}
+
+/// An AnswerKey compiled for fast, exact scoring: identifiers interned to small integers, each option's
+/// selections a bit set, the value mapping checked once.
+///
+/// Scoring rules (MTurk's documented AnswerKey semantics, see the README for the decisions taken where the
+/// documentation is silent):
+/// - For each key `Question` in document order, S is the set of SelectionIdentifiers the worker gave for that
+///   QuestionIdentifier (all `Answer` elements naming it, united; empty when there is none). Identifiers are
+///   compared exactly: case-sensitive, no trimming; duplicates collapse.
+/// - Every `AnswerOption` whose identifier set equals S adds its score; when none matches, `DefaultScore`
+///   (0 when absent) is added. FreeText and OtherSelectionText never match anything.
+/// - Answers to questions the key does not list add nothing.
+/// - The sum is a 64-bit integer; the value mapping is applied exactly (see ``value(forSum:)``).
+public struct ScoringKey: Sendable {
+    /// One key question, compiled.
+    public struct Question: Sendable, Hashable {
+        /// The QuestionIdentifier.
+        public var identifier: String
+        /// Position of the question's identifier among the key's distinct identifiers.
+        public var slot: Int
+        /// The option sets in document order, as the key lists them (duplicates removed, sorted).
+        public var optionSelections: [[String]]
+        public var optionScores: [Int32]
+        /// DefaultScore, 0 when absent.
+        public var defaultScore: Int32
+        /// The most and the fewest points the question can give.
+        public var maximumPoints: Int64
+        public var minimumPoints: Int64
+        /// Whether the key gave a DefaultScore element.
+        public var hasDefaultScore: Bool
+    }
+
+    public let key: AnswerKey
+    public let rounding: Rounding
+    public let questions: [Question]
+    /// Distinct QuestionIdentifiers in first-seen order.
+    public let slotIdentifiers: [String]
+    /// Per slot, the selection identifiers the scorer knows (the key's, then any extra ones from the form).
+    public let slotSelections: [[String]]
+
+    let slotTable: ByteTable
+    let selectionTables: [ByteTable]
+    /// Per slot: first word in the flat mask array and the number of 64-bit words.
+    let slotWordStart: [Int]
+    let slotWordCount: [Int]
+    let totalWords: Int
+    /// Per question: for each option, the start of its words in `optionWords`.
+    let optionWordStart: [[Int]]
+    let optionWords: [UInt64]
+    let mapper: ValueMapper
+
+    /// Compiles `key`.
+    ///
+    /// - Parameters:
+    ///   - key: The answer key.
+    ///   - form: The QuestionForm, if known: its selections join the vocabulary, so that selection counts in
+    ///     item analysis cover distractors the key never names. Scoring is the same with or without it.
+    ///   - rounding: How non-integer values of a percentage or scale mapping are rounded (default half-up).
+    /// - Throws: ``ScoringKeyError`` when the key has no questions, a PercentageMapping maximum is not
+    ///   positive, or a ScaleMapping multiplier is not a finite decimal.
+    public init(_ key: AnswerKey, form: QuestionForm? = nil, rounding: Rounding = .halfUp) throws(ScoringKeyError) {
+        guard !key.questions.isEmpty else {
+            throw ScoringKeyError("the AnswerKey has no Question", hint: "add a <Question> for each question of the test")
+        }
+        self.key = key
+        self.rounding = rounding
+        self.mapper = try ValueMapper(key.mapping, rounding: rounding)
+
+        var slotTable = ByteTable()
+        var slotVocab: [ByteTable] = []
+        for q in key.questions {
+            let slot = slotTable.insert(q.identifier)
+            if slot == slotVocab.count { slotVocab.append(ByteTable()) }
+            for o in q.options { for s in o.selectionIdentifiers { slotVocab[slot].insert(s) } }
+        }
+        if let form {
+            for fq in form.questions {
+                guard let slot = slotTable.lookup(fq.identifier), case .selection(let sel) = fq.answer else { continue }
+                for s in sel.selections { slotVocab[slot].insert(s.identifier) }
+            }
+        }
+        var wordStart: [Int] = []
+        var wordCount: [Int] = []
+        var total = 0
+        for v in slotVocab {
+            wordStart.append(total)
+            let n = max(1, (v.count + 63) / 64)
+            wordCount.append(n)
+            total += n
+        }
+        var questions: [Question] = []
+        var optionStarts: [[Int]] = []
+        var words: [UInt64] = []
+        for q in key.questions {
+            let slot = slotTable.lookup(q.identifier)!
+            var starts: [Int] = []
+            var groups: [[Int]: Int64] = [:]
+            for o in q.options {
+                starts.append(words.count)
+                var w = [UInt64](repeating: 0, count: wordCount[slot])
+                var bits: [Int] = []
+                for s in Set(o.selectionIdentifiers) {
+                    let i = slotVocab[slot].lookup(s)!
+                    w[i >> 6] |= 1 << UInt64(i & 63)
+                    bits.append(i)
+                }
+                words += w
+                groups[bits.sorted(), default: 0] += Int64(o.score)
+            }
+            let d = Int64(q.defaultScore ?? 0)
+            // An option set scores its group total; any other answer scores the default.
+            let reachable = Array(groups.values) + [d]
+            questions.append(Question(
+                identifier: q.identifier, slot: slot,
+                optionSelections: q.options.map { Array(Set($0.selectionIdentifiers)).sorted() },
+                optionScores: q.options.map(\.score), defaultScore: Int32(d),
+                maximumPoints: reachable.max()!, minimumPoints: reachable.min()!,
+                hasDefaultScore: q.defaultScore != nil))
+            optionStarts.append(starts)
+        }
+        self.questions = questions
+        self.slotIdentifiers = slotTable.keys
+        self.slotSelections = slotVocab.map(\.keys)
+        self.slotTable = slotTable
+        self.selectionTables = slotVocab
+        self.slotWordStart = wordStart
+        self.slotWordCount = wordCount
+        self.totalWords = total
+        self.optionWordStart = optionStarts
+        self.optionWords = words
+    }
+
+    /// The highest and lowest sums a worker can reach (each question at its maximum / minimum points).
+    public var maximumSum: Int64 { questions.reduce(0) { $0 + $1.maximumPoints } }
+    public var minimumSum: Int64 { questions.reduce(0) { $0 + $1.minimumPoints } }
+
+    /// Maps a summed score to the qualification value under the key's mapping and this key's rounding.
+    ///
+    /// - None: the sum. PercentageMapping: 100 × sum ÷ maximum, rounded. ScaleMapping: sum × multiplier
+    ///   (exact decimal), rounded. RangeMapping: the value of the first range (document order) that holds the
+    ///   sum, bounds inclusive, else the out-of-range value. No clamping.
+    /// - Returns: the value, or ``ValueError`` when it does not fit a 32-bit IntegerValue.
+    public func value(forSum sum: Int64) -> Result<Int32, ValueError> { mapper.map(sum) }
+
+    /// The same mapping with every step spelled out (for `qualkit threshold` and `--explain`).
+    public func derivation(forSum sum: Int64) -> ValueDerivation { mapper.derive(sum) }
+}
+
+/// A summed score whose mapped value does not fit a 32-bit IntegerValue.
+public struct ValueError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var sum: Int64
+    /// The exact unrounded value as text (e.g. `3000000000` or `12.5 × 10^9`).
+    public var mapped: String
+
+    public var description: String {
+        "the qualification value \(mapped) (summed score \(sum)) does not fit a 32-bit IntegerValue (−2147483648…2147483647)"
+    }
+}

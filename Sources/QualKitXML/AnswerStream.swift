@@ -1,0 +1,376 @@
+internal import CLibXML2
+
+/// One `<Answer>` of a QuestionFormAnswers document as the streaming parser saw it.
+///
+/// The byte views point into the parser's scratch buffer and are valid only during the callback that
+/// receives the value; copy what you keep (``selectionStrings``, ``questionIdentifierString``).
+public struct StreamedAnswer {
+    /// The QuestionIdentifier text, as UTF-8 bytes, exactly as written (no trimming).
+    public let questionIdentifier: UnsafeBufferPointer<UInt8>
+    /// Every SelectionIdentifier text in document order (duplicates kept), as UTF-8 bytes.
+    public let selections: [UnsafeBufferPointer<UInt8>]
+    /// Whether the answer holds `FreeText` (never matched by an answer key).
+    public let hasFreeText: Bool
+    /// Whether the answer holds `OtherSelectionText` (never matched by an answer key).
+    public let hasOtherSelectionText: Bool
+    /// Whether the answer holds an uploaded file (`UploadedFileKey`).
+    public let hasUploadedFile: Bool
+    /// 1-based line of the `<Answer>` start tag.
+    public let line: Int
+
+    public var questionIdentifierString: String { String(decoding: questionIdentifier, as: UTF8.self) }
+    public var selectionStrings: [String] { selections.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// A fast, tree-less reader of QuestionFormAnswers documents for bulk scoring (libxml2 SAX2).
+///
+/// It applies the same security rules as ``SecureXML``: no network, no DTD (a DOCTYPE is refused), no
+/// entity expansion, a size limit checked before parsing. It checks the structure scoring relies on (the
+/// root element and namespace, `Answer` children, exactly one `QuestionIdentifier` per answer, only the
+/// answer elements of the schema) but does not run the full XSD validation that ``SecureXML/load`` does.
+///
+/// An instance reuses one libxml2 parser context and its buffers, so it is fast for many small
+/// documents. It is not thread-safe: give each thread its own parser.
+public final class AnswerStreamParser {
+    private let ctxt: xmlParserCtxtPtr
+    private let state = AnswerStreamState()
+    public let limits: XMLLimits
+
+    public init(limits: XMLLimits = .answers) {
+        LibXML2.initialized
+        self.limits = limits
+        guard let ctxt = xmlNewParserCtxt() else { fatalError("libxml2: out of memory creating a parser context") }
+        self.ctxt = ctxt
+        ctxt.pointee.sax.pointee = AnswerStreamState.makeHandler()
+        ctxt.pointee._private = Unmanaged.passUnretained(state).toOpaque()
+    }
+
+    deinit { xmlFreeParserCtxt(ctxt) }
+
+    /// Parses one document and calls `onAnswer` for each `<Answer>` in document order.
+    ///
+    /// An empty or all-whitespace document is an attempt with no answers (MTurk returns an empty Answer
+    /// string when a worker answered nothing): no callback, no error.
+    ///
+    /// - Parameters:
+    ///   - bytes: The document.
+    ///   - forceUTF8: Read the bytes as UTF-8 whatever the declaration says (text that came from a JSON
+    ///     string is UTF-8). A declared `ASCII` / `US-ASCII` encoding is always read as UTF-8.
+    ///   - file: The name used in the returned diagnostic's location.
+    /// - Returns: nil when the document was read completely, or the first problem with its line and column.
+    ///   Answers reported before a problem was found have already been passed to `onAnswer`.
+    public func parse(
+        _ bytes: UnsafeRawBufferPointer, forceUTF8: Bool = false, file: String? = nil,
+        onAnswer: (StreamedAnswer) -> Void
+    ) -> Diagnostic? {
+        if bytes.count > limits.maxBytes {
+            return Diagnostic(.documentTooLarge, nil, "document is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes",
+                              hint: "split the document or raise the limit", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        if Self.isBlank(bytes) { return nil }
+        let utf8 = forceUTF8 || Self.declaresASCII(bytes)
+        var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+        if utf8 { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
+        return withoutActuallyEscaping(onAnswer) { callback in
+            state.reset(callback: callback)
+            defer { state.callback = nil }
+            _ = xmlCtxtReadMemory(
+                ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                file ?? "answers.xml", utf8 ? "UTF-8" : nil, options)
+            if let doc = ctxt.pointee.myDoc {  // never built by our handler; free defensively
+                xmlFreeDoc(doc)
+                ctxt.pointee.myDoc = nil
+            }
+            if let problem = state.problem { return problem.diagnostic(file: file) }
+            if ctxt.pointee.wellFormed == 0 || !state.sawRoot {
+                return Diagnostic(.malformedXML, nil, "the document is not well-formed XML",
+                                  at: SourceLocation(file: file, line: 1, column: 1))
+            }
+            return nil
+        }
+    }
+
+    /// Convenience over ``parse(_:forceUTF8:file:onAnswer:)`` for `[UInt8]`.
+    public func parse(
+        _ bytes: [UInt8], forceUTF8: Bool = false, file: String? = nil, onAnswer: (StreamedAnswer) -> Void
+    ) -> Diagnostic? {
+        bytes.withUnsafeBytes { parse($0, forceUTF8: forceUTF8, file: file, onAnswer: onAnswer) }
+    }
+
+    /// Parses with a SAX2 handler that does nothing at all: the cost of libxml2 reading the document and no
+    /// more. Used by the benchmark as the floor scoring is measured against. Returns whether it was
+    /// well-formed.
+    public func parseOnly(_ bytes: UnsafeRawBufferPointer, forceUTF8: Bool = true) -> Bool {
+        var handler = xmlSAXHandler()
+        handler.initialized = XML_SAX2_MAGIC
+        handler.serror = { _, _ in }
+        let saved = ctxt.pointee.sax.pointee
+        ctxt.pointee.sax.pointee = handler
+        defer { ctxt.pointee.sax.pointee = saved }
+        var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+        if forceUTF8 { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
+        _ = xmlCtxtReadMemory(ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                              "answers.xml", forceUTF8 ? "UTF-8" : nil, options)
+        return ctxt.pointee.wellFormed != 0
+    }
+
+    static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for b in bytes where !(b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09) { return false }
+        return true
+    }
+
+    /// Whether the XML declaration names ASCII or US-ASCII (MTurk declares ASCII on answers that may hold
+    /// any character; UTF-8 is its superset).
+    static func declaresASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count > 5, bytes[0] == UInt8(ascii: "<"), bytes[1] == UInt8(ascii: "?") else { return false }
+        let end = min(bytes.count, 200)
+        var i = 2
+        while i < end, bytes[i] != UInt8(ascii: ">") { i += 1 }
+        // Lower-cased copy of the declaration, searched for the two spellings.
+        var decl: [UInt8] = []
+        decl.reserveCapacity(i)
+        for j in 0..<i {
+            let b = bytes[j]
+            decl.append(b >= 65 && b <= 90 ? b + 32 : b)
+        }
+        for needle in ["encoding=\"ascii\"", "encoding='ascii'", "encoding=\"us-ascii\"", "encoding='us-ascii'"] {
+            let n = Array(needle.utf8)
+            if decl.count >= n.count {
+                for start in 0...(decl.count - n.count) where decl[start..<(start + n.count)].elementsEqual(n) { return true }
+            }
+        }
+        return false
+    }
+}
+
+/// What the parser is inside of.
+private enum Leaf: UInt8 {
+    case none, questionIdentifier, selectionIdentifier, otherSelectionText, freeText, uploadedFileSize, uploadedFileKey
+}
+
+/// A structural problem found by our callbacks (libxml2's own errors arrive through `serror`).
+private struct StreamProblem {
+    var code: DiagnosticCode
+    var message: String
+    var hint: String?
+    var line: Int
+    var column: Int
+
+    func diagnostic(file: String?) -> Diagnostic {
+        Diagnostic(code, .error, message, hint: hint, at: SourceLocation(file: file, line: line, column: column))
+    }
+}
+
+/// Parser state reached from the C callbacks through `ctxt->_private`.
+private final class AnswerStreamState {
+    var callback: ((StreamedAnswer) -> Void)?
+    var problem: StreamProblem?
+    var sawRoot = false
+    var depth = 0
+    var leaf = Leaf.none
+    var leafName = ""
+    // The current answer.
+    var text: [UInt8] = []
+    var questionRange: Range<Int>? = nil
+    var questionCount = 0
+    var selectionRanges: [Range<Int>] = []
+    var leafStart = 0
+    var hasFreeText = false
+    var hasOther = false
+    var hasUpload = false
+    var answerLine = 0
+    /// The namespace pointer last seen to be the QuestionFormAnswers namespace (libxml2 interns it).
+    var knownNamespace: UnsafePointer<xmlChar>? = nil
+
+    init() {
+        text.reserveCapacity(1024)
+        selectionRanges.reserveCapacity(16)
+    }
+
+    func reset(callback: @escaping (StreamedAnswer) -> Void) {
+        self.callback = callback
+        problem = nil
+        sawRoot = false
+        depth = 0
+        leaf = .none
+        knownNamespace = nil
+    }
+
+    func beginAnswer(line: Int) {
+        text.removeAll(keepingCapacity: true)
+        selectionRanges.removeAll(keepingCapacity: true)
+        questionRange = nil
+        questionCount = 0
+        hasFreeText = false
+        hasOther = false
+        hasUpload = false
+        answerLine = line
+    }
+
+    static func from(_ ctx: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, AnswerStreamState)? {
+        guard let ctx else { return nil }
+        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard let raw = ctxt.pointee._private else { return nil }
+        return (ctxt, Unmanaged<AnswerStreamState>.fromOpaque(raw).takeUnretainedValue())
+    }
+
+    func fail(_ ctxt: xmlParserCtxtPtr, _ code: DiagnosticCode, _ message: String, hint: String? = nil) {
+        if problem == nil {
+            let line = Int(xmlSAX2GetLineNumber(ctxt))
+            let column = Int(xmlSAX2GetColumnNumber(ctxt))
+            problem = StreamProblem(code: code, message: message, hint: hint, line: line, column: column)
+        }
+        xmlStopParser(ctxt)
+    }
+
+    static let namespace: [UInt8] = Array(
+        "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/QuestionFormAnswers.xsd".utf8) + [0]
+
+    func isAnswersNamespace(_ uri: UnsafePointer<xmlChar>?) -> Bool {
+        guard let uri else { return false }
+        if uri == knownNamespace { return true }
+        let equal = Self.namespace.withUnsafeBufferPointer { xmlStrEqual(uri, $0.baseAddress) != 0 }
+        if equal { knownNamespace = uri }
+        return equal
+    }
+
+    static func name(_ p: UnsafePointer<xmlChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+
+    /// Compares a NUL-terminated libxml2 name with an ASCII literal without allocating.
+    static func equals(_ p: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        let l = literal.utf8Start
+        for i in 0..<n where p[i] != l[i] { return false }
+        return p[n] == 0
+    }
+
+    static func leaf(for name: UnsafePointer<xmlChar>) -> Leaf? {
+        switch name[0] {
+        case UInt8(ascii: "S"): return equals(name, "SelectionIdentifier") ? .selectionIdentifier : nil
+        case UInt8(ascii: "Q"): return equals(name, "QuestionIdentifier") ? .questionIdentifier : nil
+        case UInt8(ascii: "F"): return equals(name, "FreeText") ? .freeText : nil
+        case UInt8(ascii: "O"): return equals(name, "OtherSelectionText") ? .otherSelectionText : nil
+        case UInt8(ascii: "U"):
+            if equals(name, "UploadedFileKey") { return .uploadedFileKey }
+            return equals(name, "UploadedFileSizeInBytes") ? .uploadedFileSize : nil
+        default: return nil
+        }
+    }
+
+    static func makeHandler() -> xmlSAXHandler {
+        var h = xmlSAXHandler()
+        h.initialized = XML_SAX2_MAGIC
+        h.internalSubset = { ctx, _, _, _ in
+            guard let pair = AnswerStreamState.from(ctx) else { return }
+            let (ctxt, state) = pair
+            state.fail(ctxt, .doctypeForbidden,
+                       "DOCTYPE declarations are not allowed (they can define entities that read files or expand without bound)",
+                       hint: "delete the <!DOCTYPE …> line; MTurk answers never have one")
+        }
+        h.startElementNs = { ctx, localname, _, uri, _, _, _, _, _ in
+            guard let pair = AnswerStreamState.from(ctx), let localname else { return }
+            let (ctxt, state) = pair
+            let depth = state.depth
+            state.depth += 1
+            switch depth {
+            case 0:
+                state.sawRoot = true
+                guard AnswerStreamState.equals(localname, "QuestionFormAnswers") else {
+                    state.fail(ctxt, .wrongKind, "the root element is <\(AnswerStreamState.name(localname))>, not <QuestionFormAnswers>",
+                               hint: "the Answer field must hold a QuestionFormAnswers document")
+                    return
+                }
+                guard state.isAnswersNamespace(uri) else {
+                    state.fail(ctxt, .wrongNamespace,
+                               "<QuestionFormAnswers> is \(uri.map { "in namespace \"\(AnswerStreamState.name($0))\"" } ?? "in no namespace")",
+                               hint: "use xmlns=\"\(String(decoding: AnswerStreamState.namespace.dropLast(), as: UTF8.self))\"")
+                    return
+                }
+            case 1:
+                guard AnswerStreamState.equals(localname, "Answer"), state.isAnswersNamespace(uri) else {
+                    state.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <QuestionFormAnswers>; only <Answer> is",
+                               hint: "each answer is an <Answer> element directly under the root")
+                    return
+                }
+                state.beginAnswer(line: Int(xmlSAX2GetLineNumber(ctxt)))
+            case 2:
+                guard let leaf = AnswerStreamState.leaf(for: localname), state.isAnswersNamespace(uri) else {
+                    state.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <Answer>",
+                               hint: "an Answer holds QuestionIdentifier, then SelectionIdentifier/OtherSelectionText, FreeText, or an uploaded file")
+                    return
+                }
+                state.leaf = leaf
+                state.leafStart = state.text.count
+                switch leaf {
+                case .freeText: state.hasFreeText = true
+                case .otherSelectionText: state.hasOther = true
+                case .uploadedFileKey, .uploadedFileSize: state.hasUpload = true
+                default: break
+                }
+            default:
+                state.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed inside an answer's text element",
+                           hint: "identifiers and texts hold text only")
+            }
+        }
+        h.endElementNs = { ctx, _, _, _ in
+            guard let pair = AnswerStreamState.from(ctx) else { return }
+            let (ctxt, state) = pair
+            state.depth -= 1
+            switch state.depth {
+            case 2:
+                switch state.leaf {
+                case .questionIdentifier:
+                    state.questionRange = state.leafStart..<state.text.count
+                    state.questionCount += 1
+                case .selectionIdentifier:
+                    state.selectionRanges.append(state.leafStart..<state.text.count)
+                default: break
+                }
+                state.leaf = .none
+            case 1:
+                guard state.questionCount == 1, let q = state.questionRange else {
+                    state.fail(ctxt, .missingElement,
+                               state.questionCount == 0 ? "an <Answer> (line \(state.answerLine)) has no <QuestionIdentifier>"
+                                   : "an <Answer> (line \(state.answerLine)) has \(state.questionCount) <QuestionIdentifier> elements",
+                               hint: "every Answer names exactly one question")
+                    return
+                }
+                guard let callback = state.callback else { return }
+                state.text.withUnsafeBufferPointer { base in
+                    let answer = StreamedAnswer(
+                        questionIdentifier: UnsafeBufferPointer(rebasing: base[q]),
+                        selections: state.selectionRanges.map { UnsafeBufferPointer(rebasing: base[$0]) },
+                        hasFreeText: state.hasFreeText, hasOtherSelectionText: state.hasOther,
+                        hasUploadedFile: state.hasUpload, line: state.answerLine)
+                    callback(answer)
+                }
+            default: break
+            }
+        }
+        let characters: charactersSAXFunc = { ctx, ch, len in
+            guard let ctx, let ch, len > 0 else { return }
+            let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let raw = ctxt.pointee._private else { return }
+            let state = Unmanaged<AnswerStreamState>.fromOpaque(raw).takeUnretainedValue()
+            if state.leaf == .questionIdentifier || state.leaf == .selectionIdentifier {
+                state.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+            }
+        }
+        h.characters = characters
+        h.cdataBlock = characters
+        h.serror = { ctx, error in
+            guard let pair = AnswerStreamState.from(ctx), let error else { return }
+            let (ctxt, state) = pair
+            let e = error.pointee
+            guard e.level.rawValue >= XML_ERR_ERROR.rawValue, state.problem == nil else { return }
+            var message = e.message.map { String(cString: $0) } ?? "XML error"
+            while message.last?.isWhitespace == true { message.removeLast() }
+            let raw = RawXMLError(domain: Int32(e.domain), code: Int32(e.code), level: e.level, message: message,
+                                  line: Int(e.line), column: Int(e.int2), node: nil)
+            let d = SecureXML.parserDiagnostic(raw, file: nil)
+            state.problem = StreamProblem(code: d.code, message: d.message, hint: d.hint, line: raw.line, column: raw.column)
+            _ = ctxt
+        }
+        return h
+    }
+}
