@@ -91,10 +91,8 @@ public final class AttemptScorer {
     public let key: ScoringKey
     public let detail: ScoreDetail
     private let parser: AnswerStreamParser
-    private var bits: [UInt64]
-    private var answered: [Bool]
-    private var unknown: [Bool]
-    private var hadText: [Bool]
+    /// The key's tables and this scorer's scratch space, in raw memory: the hot path does no reference counting.
+    private let t: Tables
     private var unknownList: [UnknownSelection] = []
     private var rawSelections: [[String]]
 
@@ -102,12 +100,57 @@ public final class AttemptScorer {
         self.key = key
         self.detail = detail
         self.parser = AnswerStreamParser(limits: limits)
-        let slots = key.slotIdentifiers.count
-        bits = [UInt64](repeating: 0, count: key.totalWords)
-        answered = [Bool](repeating: false, count: slots)
-        unknown = [Bool](repeating: false, count: slots)
-        hadText = [Bool](repeating: false, count: slots)
-        rawSelections = [[String]](repeating: [], count: slots)
+        self.t = Tables(key)
+        rawSelections = [[String]](repeating: [], count: key.slotIdentifiers.count)
+    }
+
+    final class Tables {
+        let slots: RawByteTable
+        let selections: RawByteTable
+        let slotWordStart: UnsafeMutableBufferPointer<Int>
+        let slotWordCount: UnsafeMutableBufferPointer<Int>
+        let questionSlot: UnsafeMutableBufferPointer<Int>
+        let questionDefault: UnsafeMutableBufferPointer<Int64>
+        let questionOptionStart: UnsafeMutableBufferPointer<Int>
+        let optionWordStart: UnsafeMutableBufferPointer<Int>
+        let optionScore: UnsafeMutableBufferPointer<Int64>
+        let optionWords: UnsafeMutableBufferPointer<UInt64>
+        /// Scratch: selection bits per slot word; per slot flags (1 answered, 2 unknown selection, 4 text).
+        let bits: UnsafeMutableBufferPointer<UInt64>
+        let flags: UnsafeMutableBufferPointer<UInt8>
+        let questionCount: Int
+
+        init(_ key: ScoringKey) {
+            func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+                let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+                _ = p.initialize(from: a)
+                return p
+            }
+            slots = RawByteTable(key.slotTable)
+            selections = RawByteTable(key.selectionTable)
+            slotWordStart = copy(key.slotWordStart)
+            slotWordCount = copy(key.slotWordCount)
+            questionSlot = copy(key.questions.map(\.slot))
+            questionDefault = copy(key.questions.map { Int64($0.defaultScore) })
+            questionOptionStart = copy(key.questionOptionStart)
+            optionWordStart = copy(key.optionWordStart)
+            optionScore = copy(key.optionScore)
+            optionWords = copy(key.optionWords)
+            bits = copy([UInt64](repeating: 0, count: key.totalWords))
+            flags = copy([UInt8](repeating: 0, count: key.slotIdentifiers.count))
+            questionCount = key.questions.count
+        }
+
+        deinit {
+            slots.deallocate()
+            selections.deallocate()
+            for p in [slotWordStart, slotWordCount, questionSlot, questionOptionStart, optionWordStart] { p.deallocate() }
+            questionDefault.deallocate()
+            optionScore.deallocate()
+            optionWords.deallocate()
+            bits.deallocate()
+            flags.deallocate()
+        }
     }
 
     /// Scores one QuestionFormAnswers document given as bytes (the fast path: no tree is built).
@@ -159,33 +202,29 @@ public final class AttemptScorer {
     }
 
     private func reset() {
-        for i in bits.indices { bits[i] = 0 }
-        for i in answered.indices {
-            answered[i] = false
-            unknown[i] = false
-            hadText[i] = false
-        }
+        t.bits.update(repeating: 0)
+        t.flags.update(repeating: 0)
         if detail >= .points { unknownList.removeAll(keepingCapacity: true) }
         if detail == .explain { for i in rawSelections.indices { rawSelections[i].removeAll() } }
     }
 
     @inline(__always)
-    private func add(question: UnsafeBufferPointer<UInt8>, selections: [UnsafeBufferPointer<UInt8>], hasText: Bool) {
-        guard let slot = key.slotTable.lookup(question) else { return }  // not in the key: contributes nothing
-        answered[slot] = true
-        if hasText { hadText[slot] = true }
-        let table = key.selectionTables[slot]
-        let base = key.slotWordStart[slot]
+    private func add<C: Collection>(question: UnsafeBufferPointer<UInt8>, selections: C, hasText: Bool)
+    where C.Element == UnsafeBufferPointer<UInt8> {
+        let t = self.t
+        let slot = Int(t.slots.lookup(question, tag: 0))
+        guard slot >= 0 else { return }  // not in the key: contributes nothing
+        t.flags[slot] |= hasText ? 5 : 1
+        let base = t.slotWordStart[slot]
         for s in selections {
-            if let i = table.lookup(s) {
-                bits[base + (i >> 6)] |= 1 << UInt64(i & 63)
+            let i = Int(t.selections.lookup(s, tag: Int32(slot)))
+            if i >= 0 {
+                t.bits[base + (i >> 6)] |= 1 << UInt64(i & 63)
             } else {
-                unknown[slot] = true
+                t.flags[slot] |= 2
                 if detail >= .points {
-                    let id = String(decoding: s, as: UTF8.self)
-                    if !unknownList.contains(UnknownSelection(slot: slot, identifier: id)) {
-                        unknownList.append(UnknownSelection(slot: slot, identifier: id))
-                    }
+                    let u = UnknownSelection(slot: slot, identifier: String(decoding: s, as: UTF8.self))
+                    if !unknownList.contains(u) { unknownList.append(u) }
                 }
             }
             if detail == .explain {
@@ -196,33 +235,32 @@ public final class AttemptScorer {
     }
 
     private func finish() -> AttemptOutcome {
+        let t = self.t
         var sum: Int64 = 0
         var points: [Int64] = []
         var results: [QuestionResult] = []
-        if detail >= .points { points.reserveCapacity(key.questions.count) }
-        for (qi, q) in key.questions.enumerated() {
-            let slot = q.slot
-            let base = key.slotWordStart[slot]
-            let count = key.slotWordCount[slot]
+        if detail >= .points { points.reserveCapacity(t.questionCount) }
+        for qi in 0..<t.questionCount {
+            let slot = t.questionSlot[qi]
+            let base = t.slotWordStart[slot]
+            let count = t.slotWordCount[slot]
             var p: Int64 = 0
             var matched: [Int] = []
             var any = false
-            if !unknown[slot] {
-                let starts = key.optionWordStart[qi]
-                for (oi, start) in starts.enumerated() {
-                    var equal = true
-                    for w in 0..<count where key.optionWords[start + w] != bits[base + w] {
-                        equal = false
-                        break
-                    }
-                    if equal {
+            if t.flags[slot] & 2 == 0 {
+                let first = t.questionOptionStart[qi]
+                for o in first..<t.questionOptionStart[qi + 1] {
+                    let start = t.optionWordStart[o]
+                    var w = 0
+                    while w < count && t.optionWords[start + w] == t.bits[base + w] { w += 1 }
+                    if w == count {
                         any = true
-                        p += Int64(q.optionScores[oi])
-                        if detail == .explain { matched.append(oi) }
+                        p &+= t.optionScore[o]
+                        if detail == .explain { matched.append(o - first) }
                     }
                 }
             }
-            if !any { p = Int64(q.defaultScore) }
+            if !any { p = t.questionDefault[qi] }
             let (s, overflow) = sum.addingReportingOverflow(p)
             if overflow {
                 return .failed(AttemptFailure(kind: "value-out-of-range", message: "the summed score overflows 64 bits"))
@@ -231,8 +269,9 @@ public final class AttemptScorer {
             if detail >= .points { points.append(p) }
             if detail == .explain {
                 results.append(QuestionResult(
-                    questionIdentifier: q.identifier, answered: answered[slot], selections: orderedSelections(slot),
-                    matchedOptions: matched, usedDefaultScore: !any, points: p, hadText: hadText[slot]))
+                    questionIdentifier: key.questions[qi].identifier, answered: t.flags[slot] & 1 != 0,
+                    selections: orderedSelections(slot), matchedOptions: matched, usedDefaultScore: !any, points: p,
+                    hadText: t.flags[slot] & 4 != 0))
             }
         }
         switch key.mapper.map(sum) {
@@ -243,7 +282,7 @@ public final class AttemptScorer {
         case .success(let value):
             return .scored(AttemptScore(
                 sum: sum, value: value, points: points,
-                selectionBits: detail >= .points ? bits : [],
+                selectionBits: detail >= .points ? Array(t.bits) : [],
                 unknownSelections: detail >= .points ? unknownList : [], questions: results))
         }
     }
@@ -253,7 +292,7 @@ public final class AttemptScorer {
         let vocab = key.slotSelections[slot]
         let base = key.slotWordStart[slot]
         var out: [String] = []
-        for (i, id) in vocab.enumerated() where bits[base + (i >> 6)] & (1 << UInt64(i & 63)) != 0 { out.append(id) }
+        for (i, id) in vocab.enumerated() where t.bits[base + (i >> 6)] & (1 << UInt64(i & 63)) != 0 { out.append(id) }
         for id in rawSelections[slot] where !vocab.contains(id) { out.append(id) }
         return out
     }

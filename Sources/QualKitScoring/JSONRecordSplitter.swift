@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One top-level JSON value cut out of a stream (not yet decoded), or a stream-level syntax error.
 public struct JSONItem: Sendable {
     /// The line where the value starts.
@@ -33,6 +39,11 @@ public struct JSONRecordSplitter {
 
     /// Adds bytes and returns every value completed so far.
     public mutating func feed(_ chunk: [UInt8]) -> [JSONItem] {
+        chunk.withUnsafeBytes { feed($0) }
+    }
+
+    /// Adds bytes and returns every value completed so far.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [JSONItem] {
         buffer.append(contentsOf: chunk)
         var items: [JSONItem] = []
         run(final: false, into: &items)
@@ -136,8 +147,11 @@ public struct JSONRecordSplitter {
                     continue
                 }
                 // JSON Lines fast path: a line that starts with '{' and ends with '}' is one value.
-                var j = lineSearchFrom ?? pos
-                while j < n, buffer[j] != 0x0A { j += 1 }
+                let from = lineSearchFrom ?? pos
+                let j = buffer.withUnsafeBytes { b -> Int in
+                    guard let hit = memchr(b.baseAddress! + from, 0x0A, n - from) else { return n }
+                    return b.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                }
                 if j == n && !final {
                     lineSearchFrom = j
                     return  // wait for the rest of the line

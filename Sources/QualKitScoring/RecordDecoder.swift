@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where an attempt came from: the request's identifiers and its place in the input.
 public struct AttemptSource: Sendable, Hashable, Codable {
     /// `QualificationRequestId` (or `AssignmentId` for assignment records).
@@ -264,88 +270,103 @@ struct JSONCursor {
     /// Decodes a string at the cursor into UTF-8 bytes.
     mutating func string() throws -> [UInt8] {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
-        i += 1
-        let start = i
-        // Fast path: no escapes.
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                let out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
-                i += 1
-                return out
+        let start = i + 1
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let count = bytes.count
+        // First pass: find the closing quote; note whether there is any escape.
+        // memchr finds quotes and backslashes a vector at a time; the Answer text is long and has few escapes.
+        var j = start
+        var escapes = false
+        while true {
+            guard j < count, let q = memchr(p + j, 0x22, count - j) else { throw error("unterminated string", at: start - 1) }
+            let quote = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
+            guard let bs = memchr(p + j, 0x5C, quote - j) else {
+                j = quote
+                break
             }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw error("control character in a string (write \\n, \\t …)") }
-            i += 1
+            escapes = true
+            j = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(bs)) + 2
         }
-        var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
-        out.reserveCapacity((i - start) + 64)
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                i += 1
-                return out
-            }
-            if b < 0x20 { throw error("control character in a string (write \\n, \\t …)") }
-            if b != UInt8(ascii: "\\") {
-                // Copy the run up to the next quote or backslash.
-                var j = i + 1
-                while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
-                i = j
-                continue
-            }
-            i += 1
-            guard let e = next() else { break }
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    // A high surrogate must be followed by \u and a low surrogate.
-                    if i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
-                        i += 2
-                        let low = try hex4()
-                        if (0xDC00..<0xE000).contains(low) {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            throw error("invalid surrogate pair in \\u escape", at: i - 6)
-                        }
-                    } else {
-                        throw error("lone surrogate in \\u escape", at: i - 6)
-                    }
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw error("lone surrogate in \\u escape", at: i - 6)
+        if !escapes {
+            i = j + 1
+            return Array(UnsafeBufferPointer(start: p + start, count: j - start))
+        }
+        // Second pass: decode into at most as many bytes as the escaped text has.
+        let end = j
+        var k = start
+        var failure: JSONSyntaxError? = nil
+        let out = [UInt8](unsafeUninitializedCapacity: end - start) { buf, n in
+            let o = buf.baseAddress!
+            n = 0
+            while k < end {
+                // Copy the run up to the next backslash.
+                var r = end
+                if let bs = memchr(p + k, 0x5C, end - k) { r = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(bs)) }
+                if r > k {
+                    (o + n).update(from: p + k, count: r - k)
+                    n += r - k
+                    k = r
                 }
-                out.append(contentsOf: Array(String(Unicode.Scalar(scalar)!).utf8))
-            default:
-                throw error("invalid escape \\\(Character(Unicode.Scalar(e)))", at: i - 2)
+                guard k < end else { break }
+                let e = p[k + 1]
+                k += 2
+                switch e {
+                case 0x22: o[n] = 0x22
+                case 0x5C: o[n] = 0x5C
+                case 0x2F: o[n] = 0x2F
+                case UInt8(ascii: "b"): o[n] = 0x08
+                case UInt8(ascii: "f"): o[n] = 0x0C
+                case UInt8(ascii: "n"): o[n] = 0x0A
+                case UInt8(ascii: "r"): o[n] = 0x0D
+                case UInt8(ascii: "t"): o[n] = 0x09
+                case UInt8(ascii: "u"):
+                    guard var scalar = Self.hex4(p, k, end) else {
+                        failure = JSONSyntaxError(offset: k - 2, message: "invalid \\u escape")
+                        return
+                    }
+                    k += 4
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard k + 1 < end, p[k] == 0x5C, p[k + 1] == UInt8(ascii: "u"), let low = Self.hex4(p, k + 2, end),
+                              (0xDC00..<0xE000).contains(low) else {
+                            failure = JSONSyntaxError(offset: k - 6, message: "lone surrogate in \\u escape")
+                            return
+                        }
+                        k += 6
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        failure = JSONSyntaxError(offset: k - 6, message: "lone surrogate in \\u escape")
+                        return
+                    }
+                    for byte in String(Unicode.Scalar(scalar)!).utf8 {
+                        o[n] = byte
+                        n += 1
+                    }
+                    continue
+                default:
+                    failure = JSONSyntaxError(offset: k - 2, message: "invalid escape \\\(Character(Unicode.Scalar(e)))")
+                    return
+                }
+                n += 1
             }
         }
-        throw error("unterminated string", at: start - 1)
+        if let failure { throw failure }
+        i = end + 1
+        return out
     }
 
-    private mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count else { throw error("truncated \\u escape") }
+    private static func hex4(_ p: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> UInt32? {
+        guard at + 4 <= end else { return nil }
         var v: UInt32 = 0
-        for _ in 0..<4 {
-            let b = bytes[i]
+        for k in at..<(at + 4) {
+            let b = p[k]
             let d: UInt32
             switch b {
             case 0x30...0x39: d = UInt32(b - 0x30)
             case 0x41...0x46: d = UInt32(b - 0x41 + 10)
             case 0x61...0x66: d = UInt32(b - 0x61 + 10)
-            default: throw error("invalid hex digit in \\u escape")
+            default: return nil
             }
             v = v << 4 | d
-            i += 1
         }
         return v
     }

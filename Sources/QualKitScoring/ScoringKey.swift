@@ -56,14 +56,18 @@ public struct ScoringKey: Sendable {
     /// Per slot, the selection identifiers the scorer knows (the key's, then any extra ones from the form).
     public let slotSelections: [[String]]
 
+    /// QuestionIdentifier → slot.
     let slotTable: ByteTable
-    let selectionTables: [ByteTable]
+    /// (slot, SelectionIdentifier) → bit number within the slot.
+    let selectionTable: ByteTable
     /// Per slot: first word in the flat mask array and the number of 64-bit words.
     let slotWordStart: [Int]
     let slotWordCount: [Int]
     let totalWords: Int
-    /// Per question: for each option, the start of its words in `optionWords`.
-    let optionWordStart: [[Int]]
+    /// Per question: its options are `questionOptionStart[q]..<questionOptionStart[q + 1]` in the flat arrays.
+    let questionOptionStart: [Int]
+    let optionWordStart: [Int]
+    let optionScore: [Int64]
     let optionWords: [UInt64]
     let mapper: ValueMapper
 
@@ -85,46 +89,55 @@ public struct ScoringKey: Sendable {
         self.mapper = try ValueMapper(key.mapping, rounding: rounding)
 
         var slotTable = ByteTable()
-        var slotVocab: [ByteTable] = []
+        var selectionTable = ByteTable()
+        var vocab: [[String]] = []
+        func addSelection(_ slot: Int, _ id: String) {
+            let before = selectionTable.count
+            selectionTable.insert(id, tag: Int32(slot), value: Int32(vocab[slot].count))
+            if selectionTable.count > before { vocab[slot].append(id) }
+        }
         for q in key.questions {
-            let slot = slotTable.insert(q.identifier)
-            if slot == slotVocab.count { slotVocab.append(ByteTable()) }
-            for o in q.options { for s in o.selectionIdentifiers { slotVocab[slot].insert(s) } }
+            let slot = Int(slotTable.insert(q.identifier, value: Int32(vocab.count)))
+            if slot == vocab.count { vocab.append([]) }
+            for o in q.options { for s in o.selectionIdentifiers { addSelection(slot, s) } }
         }
         if let form {
             for fq in form.questions {
                 guard let slot = slotTable.lookup(fq.identifier), case .selection(let sel) = fq.answer else { continue }
-                for s in sel.selections { slotVocab[slot].insert(s.identifier) }
+                for s in sel.selections { addSelection(Int(slot), s.identifier) }
             }
         }
         var wordStart: [Int] = []
         var wordCount: [Int] = []
         var total = 0
-        for v in slotVocab {
+        for v in vocab {
             wordStart.append(total)
             let n = max(1, (v.count + 63) / 64)
             wordCount.append(n)
             total += n
         }
         var questions: [Question] = []
-        var optionStarts: [[Int]] = []
+        var questionOptionStart: [Int] = [0]
+        var optionWordStart: [Int] = []
+        var optionScore: [Int64] = []
         var words: [UInt64] = []
         for q in key.questions {
-            let slot = slotTable.lookup(q.identifier)!
-            var starts: [Int] = []
+            let slot = Int(slotTable.lookup(q.identifier)!)
             var groups: [[Int]: Int64] = [:]
             for o in q.options {
-                starts.append(words.count)
+                optionWordStart.append(words.count)
+                optionScore.append(Int64(o.score))
                 var w = [UInt64](repeating: 0, count: wordCount[slot])
                 var bits: [Int] = []
                 for s in Set(o.selectionIdentifiers) {
-                    let i = slotVocab[slot].lookup(s)!
+                    let i = Int(selectionTable.lookup(s, tag: Int32(slot))!)
                     w[i >> 6] |= 1 << UInt64(i & 63)
                     bits.append(i)
                 }
                 words += w
                 groups[bits.sorted(), default: 0] += Int64(o.score)
             }
+            questionOptionStart.append(optionScore.count)
             let d = Int64(q.defaultScore ?? 0)
             // An option set scores its group total; any other answer scores the default.
             let reachable = Array(groups.values) + [d]
@@ -134,17 +147,18 @@ public struct ScoringKey: Sendable {
                 optionScores: q.options.map(\.score), defaultScore: Int32(d),
                 maximumPoints: reachable.max()!, minimumPoints: reachable.min()!,
                 hasDefaultScore: q.defaultScore != nil))
-            optionStarts.append(starts)
         }
         self.questions = questions
-        self.slotIdentifiers = slotTable.keys
-        self.slotSelections = slotVocab.map(\.keys)
+        self.slotIdentifiers = key.questions.reduce(into: [String]()) { ids, q in if !ids.contains(q.identifier) { ids.append(q.identifier) } }
+        self.slotSelections = vocab
         self.slotTable = slotTable
-        self.selectionTables = slotVocab
+        self.selectionTable = selectionTable
         self.slotWordStart = wordStart
         self.slotWordCount = wordCount
         self.totalWords = total
-        self.optionWordStart = optionStarts
+        self.questionOptionStart = questionOptionStart
+        self.optionWordStart = optionWordStart
+        self.optionScore = optionScore
         self.optionWords = words
     }
 

@@ -8,7 +8,7 @@ public struct StreamedAnswer {
     /// The QuestionIdentifier text, as UTF-8 bytes, exactly as written (no trimming).
     public let questionIdentifier: UnsafeBufferPointer<UInt8>
     /// Every SelectionIdentifier text in document order (duplicates kept), as UTF-8 bytes.
-    public let selections: [UnsafeBufferPointer<UInt8>]
+    public let selections: SelectionViews
     /// Whether the answer holds `FreeText` (never matched by an answer key).
     public let hasFreeText: Bool
     /// Whether the answer holds `OtherSelectionText` (never matched by an answer key).
@@ -22,6 +22,16 @@ public struct StreamedAnswer {
     public var selectionStrings: [String] { selections.map { String(decoding: $0, as: UTF8.self) } }
 }
 
+/// The SelectionIdentifier texts of one answer: byte views into the parser's buffer (no allocation).
+public struct SelectionViews: RandomAccessCollection {
+    let base: UnsafeBufferPointer<UInt8>
+    let ranges: UnsafeBufferPointer<Range<Int>>
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { ranges.count }
+    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: base[ranges[i]]) }
+}
+
 /// A fast, tree-less reader of QuestionFormAnswers documents for bulk scoring (libxml2 SAX2).
 ///
 /// It applies the same security rules as ``SecureXML``: no network, no DTD (a DOCTYPE is refused), no
@@ -33,7 +43,7 @@ public struct StreamedAnswer {
 /// documents. It is not thread-safe: give each thread its own parser.
 public final class AnswerStreamParser {
     private let ctxt: xmlParserCtxtPtr
-    private let state = AnswerStreamState()
+    private let state: UnsafeMutablePointer<AnswerStreamState>
     public let limits: XMLLimits
 
     public init(limits: XMLLimits = .answers) {
@@ -41,11 +51,17 @@ public final class AnswerStreamParser {
         self.limits = limits
         guard let ctxt = xmlNewParserCtxt() else { fatalError("libxml2: out of memory creating a parser context") }
         self.ctxt = ctxt
+        state = UnsafeMutablePointer<AnswerStreamState>.allocate(capacity: 1)
+        state.initialize(to: AnswerStreamState())
         ctxt.pointee.sax.pointee = AnswerStreamState.makeHandler()
-        ctxt.pointee._private = Unmanaged.passUnretained(state).toOpaque()
+        ctxt.pointee._private = UnsafeMutableRawPointer(state)
     }
 
-    deinit { xmlFreeParserCtxt(ctxt) }
+    deinit {
+        xmlFreeParserCtxt(ctxt)
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
 
     /// Parses one document and calls `onAnswer` for each `<Answer>` in document order.
     ///
@@ -72,8 +88,8 @@ public final class AnswerStreamParser {
         var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
         if utf8 { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
         return withoutActuallyEscaping(onAnswer) { callback in
-            state.reset(callback: callback)
-            defer { state.callback = nil }
+            state.pointee.reset(callback: callback)
+            defer { state.pointee.callback = nil }
             _ = xmlCtxtReadMemory(
                 ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
                 file ?? "answers.xml", utf8 ? "UTF-8" : nil, options)
@@ -81,8 +97,8 @@ public final class AnswerStreamParser {
                 xmlFreeDoc(doc)
                 ctxt.pointee.myDoc = nil
             }
-            if let problem = state.problem { return problem.diagnostic(file: file) }
-            if ctxt.pointee.wellFormed == 0 || !state.sawRoot {
+            if let problem = state.pointee.problem { return problem.diagnostic(file: file) }
+            if ctxt.pointee.wellFormed == 0 || !state.pointee.sawRoot {
                 return Diagnostic(.malformedXML, nil, "the document is not well-formed XML",
                                   at: SourceLocation(file: file, line: 1, column: 1))
             }
@@ -162,7 +178,7 @@ private struct StreamProblem {
 }
 
 /// Parser state reached from the C callbacks through `ctxt->_private`.
-private final class AnswerStreamState {
+private struct AnswerStreamState {
     var callback: ((StreamedAnswer) -> Void)?
     var problem: StreamProblem?
     var sawRoot = false
@@ -187,7 +203,7 @@ private final class AnswerStreamState {
         selectionRanges.reserveCapacity(16)
     }
 
-    func reset(callback: @escaping (StreamedAnswer) -> Void) {
+    mutating func reset(callback: @escaping (StreamedAnswer) -> Void) {
         self.callback = callback
         problem = nil
         sawRoot = false
@@ -196,7 +212,7 @@ private final class AnswerStreamState {
         knownNamespace = nil
     }
 
-    func beginAnswer(line: Int) {
+    mutating func beginAnswer(line: Int) {
         text.removeAll(keepingCapacity: true)
         selectionRanges.removeAll(keepingCapacity: true)
         questionRange = nil
@@ -207,14 +223,14 @@ private final class AnswerStreamState {
         answerLine = line
     }
 
-    static func from(_ ctx: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, AnswerStreamState)? {
+    static func from(_ ctx: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, UnsafeMutablePointer<AnswerStreamState>)? {
         guard let ctx else { return nil }
         let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
         guard let raw = ctxt.pointee._private else { return nil }
-        return (ctxt, Unmanaged<AnswerStreamState>.fromOpaque(raw).takeUnretainedValue())
+        return (ctxt, raw.assumingMemoryBound(to: AnswerStreamState.self))
     }
 
-    func fail(_ ctxt: xmlParserCtxtPtr, _ code: DiagnosticCode, _ message: String, hint: String? = nil) {
+    mutating func fail(_ ctxt: xmlParserCtxtPtr, _ code: DiagnosticCode, _ message: String, hint: String? = nil) {
         if problem == nil {
             let line = Int(xmlSAX2GetLineNumber(ctxt))
             let column = Int(xmlSAX2GetColumnNumber(ctxt))
@@ -226,7 +242,7 @@ private final class AnswerStreamState {
     static let namespace: [UInt8] = Array(
         "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/QuestionFormAnswers.xsd".utf8) + [0]
 
-    func isAnswersNamespace(_ uri: UnsafePointer<xmlChar>?) -> Bool {
+    mutating func isAnswersNamespace(_ uri: UnsafePointer<xmlChar>?) -> Bool {
         guard let uri else { return false }
         if uri == knownNamespace { return true }
         let equal = Self.namespace.withUnsafeBufferPointer { xmlStrEqual(uri, $0.baseAddress) != 0 }
@@ -263,86 +279,88 @@ private final class AnswerStreamState {
         h.internalSubset = { ctx, _, _, _ in
             guard let pair = AnswerStreamState.from(ctx) else { return }
             let (ctxt, state) = pair
-            state.fail(ctxt, .doctypeForbidden,
+            state.pointee.fail(ctxt, .doctypeForbidden,
                        "DOCTYPE declarations are not allowed (they can define entities that read files or expand without bound)",
                        hint: "delete the <!DOCTYPE …> line; MTurk answers never have one")
         }
         h.startElementNs = { ctx, localname, _, uri, _, _, _, _, _ in
             guard let pair = AnswerStreamState.from(ctx), let localname else { return }
             let (ctxt, state) = pair
-            let depth = state.depth
-            state.depth += 1
+            let depth = state.pointee.depth
+            state.pointee.depth += 1
             switch depth {
             case 0:
-                state.sawRoot = true
+                state.pointee.sawRoot = true
                 guard AnswerStreamState.equals(localname, "QuestionFormAnswers") else {
-                    state.fail(ctxt, .wrongKind, "the root element is <\(AnswerStreamState.name(localname))>, not <QuestionFormAnswers>",
+                    state.pointee.fail(ctxt, .wrongKind, "the root element is <\(AnswerStreamState.name(localname))>, not <QuestionFormAnswers>",
                                hint: "the Answer field must hold a QuestionFormAnswers document")
                     return
                 }
-                guard state.isAnswersNamespace(uri) else {
-                    state.fail(ctxt, .wrongNamespace,
+                guard state.pointee.isAnswersNamespace(uri) else {
+                    state.pointee.fail(ctxt, .wrongNamespace,
                                "<QuestionFormAnswers> is \(uri.map { "in namespace \"\(AnswerStreamState.name($0))\"" } ?? "in no namespace")",
                                hint: "use xmlns=\"\(String(decoding: AnswerStreamState.namespace.dropLast(), as: UTF8.self))\"")
                     return
                 }
             case 1:
-                guard AnswerStreamState.equals(localname, "Answer"), state.isAnswersNamespace(uri) else {
-                    state.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <QuestionFormAnswers>; only <Answer> is",
+                guard AnswerStreamState.equals(localname, "Answer"), state.pointee.isAnswersNamespace(uri) else {
+                    state.pointee.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <QuestionFormAnswers>; only <Answer> is",
                                hint: "each answer is an <Answer> element directly under the root")
                     return
                 }
-                state.beginAnswer(line: Int(xmlSAX2GetLineNumber(ctxt)))
+                state.pointee.beginAnswer(line: Int(xmlSAX2GetLineNumber(ctxt)))
             case 2:
-                guard let leaf = AnswerStreamState.leaf(for: localname), state.isAnswersNamespace(uri) else {
-                    state.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <Answer>",
+                guard let leaf = AnswerStreamState.leaf(for: localname), state.pointee.isAnswersNamespace(uri) else {
+                    state.pointee.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <Answer>",
                                hint: "an Answer holds QuestionIdentifier, then SelectionIdentifier/OtherSelectionText, FreeText, or an uploaded file")
                     return
                 }
-                state.leaf = leaf
-                state.leafStart = state.text.count
+                state.pointee.leaf = leaf
+                state.pointee.leafStart = state.pointee.text.count
                 switch leaf {
-                case .freeText: state.hasFreeText = true
-                case .otherSelectionText: state.hasOther = true
-                case .uploadedFileKey, .uploadedFileSize: state.hasUpload = true
+                case .freeText: state.pointee.hasFreeText = true
+                case .otherSelectionText: state.pointee.hasOther = true
+                case .uploadedFileKey, .uploadedFileSize: state.pointee.hasUpload = true
                 default: break
                 }
             default:
-                state.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed inside an answer's text element",
+                state.pointee.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed inside an answer's text element",
                            hint: "identifiers and texts hold text only")
             }
         }
         h.endElementNs = { ctx, _, _, _ in
             guard let pair = AnswerStreamState.from(ctx) else { return }
             let (ctxt, state) = pair
-            state.depth -= 1
-            switch state.depth {
+            state.pointee.depth -= 1
+            switch state.pointee.depth {
             case 2:
-                switch state.leaf {
+                switch state.pointee.leaf {
                 case .questionIdentifier:
-                    state.questionRange = state.leafStart..<state.text.count
-                    state.questionCount += 1
+                    state.pointee.questionRange = state.pointee.leafStart..<state.pointee.text.count
+                    state.pointee.questionCount += 1
                 case .selectionIdentifier:
-                    state.selectionRanges.append(state.leafStart..<state.text.count)
+                    state.pointee.selectionRanges.append(state.pointee.leafStart..<state.pointee.text.count)
                 default: break
                 }
-                state.leaf = .none
+                state.pointee.leaf = .none
             case 1:
-                guard state.questionCount == 1, let q = state.questionRange else {
-                    state.fail(ctxt, .missingElement,
-                               state.questionCount == 0 ? "an <Answer> (line \(state.answerLine)) has no <QuestionIdentifier>"
-                                   : "an <Answer> (line \(state.answerLine)) has \(state.questionCount) <QuestionIdentifier> elements",
+                guard state.pointee.questionCount == 1, let q = state.pointee.questionRange else {
+                    state.pointee.fail(ctxt, .missingElement,
+                               state.pointee.questionCount == 0 ? "an <Answer> (line \(state.pointee.answerLine)) has no <QuestionIdentifier>"
+                                   : "an <Answer> (line \(state.pointee.answerLine)) has \(state.pointee.questionCount) <QuestionIdentifier> elements",
                                hint: "every Answer names exactly one question")
                     return
                 }
-                guard let callback = state.callback else { return }
-                state.text.withUnsafeBufferPointer { base in
+                guard let callback = state.pointee.callback else { return }
+                state.pointee.text.withUnsafeBufferPointer { base in
+                  state.pointee.selectionRanges.withUnsafeBufferPointer { ranges in
                     let answer = StreamedAnswer(
                         questionIdentifier: UnsafeBufferPointer(rebasing: base[q]),
-                        selections: state.selectionRanges.map { UnsafeBufferPointer(rebasing: base[$0]) },
-                        hasFreeText: state.hasFreeText, hasOtherSelectionText: state.hasOther,
-                        hasUploadedFile: state.hasUpload, line: state.answerLine)
+                        selections: SelectionViews(base: base, ranges: ranges),
+                        hasFreeText: state.pointee.hasFreeText, hasOtherSelectionText: state.pointee.hasOther,
+                        hasUploadedFile: state.pointee.hasUpload, line: state.pointee.answerLine)
                     callback(answer)
+                  }
                 }
             default: break
             }
@@ -351,9 +369,9 @@ private final class AnswerStreamState {
             guard let ctx, let ch, len > 0 else { return }
             let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
             guard let raw = ctxt.pointee._private else { return }
-            let state = Unmanaged<AnswerStreamState>.fromOpaque(raw).takeUnretainedValue()
-            if state.leaf == .questionIdentifier || state.leaf == .selectionIdentifier {
-                state.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+            let state = raw.assumingMemoryBound(to: AnswerStreamState.self)
+            if state.pointee.leaf == .questionIdentifier || state.pointee.leaf == .selectionIdentifier {
+                state.pointee.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
             }
         }
         h.characters = characters
@@ -362,13 +380,13 @@ private final class AnswerStreamState {
             guard let pair = AnswerStreamState.from(ctx), let error else { return }
             let (ctxt, state) = pair
             let e = error.pointee
-            guard e.level.rawValue >= XML_ERR_ERROR.rawValue, state.problem == nil else { return }
+            guard e.level.rawValue >= XML_ERR_ERROR.rawValue, state.pointee.problem == nil else { return }
             var message = e.message.map { String(cString: $0) } ?? "XML error"
             while message.last?.isWhitespace == true { message.removeLast() }
             let raw = RawXMLError(domain: Int32(e.domain), code: Int32(e.code), level: e.level, message: message,
                                   line: Int(e.line), column: Int(e.int2), node: nil)
             let d = SecureXML.parserDiagnostic(raw, file: nil)
-            state.problem = StreamProblem(code: d.code, message: d.message, hint: d.hint, line: raw.line, column: raw.column)
+            state.pointee.problem = StreamProblem(code: d.code, message: d.message, hint: d.hint, line: raw.line, column: raw.column)
             _ = ctxt
         }
         return h

@@ -85,6 +85,7 @@ struct ScoreCommand: ParsableCommand {
             }
         }
         func remember(_ worker: String, _ value: Int32) {
+            guard grants != nil else { return }
             if grantRows.updateValue(value, forKey: worker) == nil { grantOrder.append(worker) }
         }
         writer.end(summary: summary, comparison: oldKey != nil ? comparison : nil)
@@ -193,6 +194,9 @@ struct InputReader {
     static let chunkAttempts = 128
     static let blockSize = 1 << 20
 
+    /// One read buffer for the whole run (the reader lives as long as the command).
+    private let block = UnsafeMutableRawBufferPointer.allocate(byteCount: InputReader.blockSize, alignment: 16)
+
     init(paths: [String]) { pending = paths }
 
     mutating func nextChunk() throws -> [AttemptInput]? {
@@ -206,8 +210,7 @@ struct InputReader {
                 continue
             }
             if var s = stream {
-                var block = [UInt8](repeating: 0, count: Self.blockSize)
-                let n = block.withUnsafeMutableBytes { read(s.fd, $0.baseAddress, Self.blockSize) }
+                let n = read(s.fd, block.baseAddress, Self.blockSize)
                 if n < 0 { throw CLIError.io("\(s.name): read error \(errno)") }
                 if n == 0 {
                     buffered = s.splitter.finish()
@@ -217,8 +220,7 @@ struct InputReader {
                     buffered = []
                     continue
                 }
-                block.removeSubrange(n...)
-                buffered = s.splitter.feed(block)
+                buffered = s.splitter.feed(UnsafeRawBufferPointer(rebasing: block[0..<n]))
                 stream = s
                 continue
             }
@@ -538,7 +540,7 @@ final class FirstFlag {
 }
 
 func csvField(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
