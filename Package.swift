@@ -50,6 +50,24 @@ let package = Package(
             dependencies: ["QualKitXML"],
             swiftSettings: swiftSettings
         ),
+        // Exact AnswerKey scoring, batch scoring, item analysis (pure: bytes and values in, values out).
+        .target(
+            name: "QualKitScoring",
+            dependencies: ["QualKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitScoringTests",
+            dependencies: ["QualKitScoring", "QualKitTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark: libxml2 parsing the answer documents and nothing else (Benchmarks/scoring/run.sh).
+        .executableTarget(
+            name: "qualkit-parse-floor",
+            dependencies: ["QualKitXML", "QualKitScoring"],
+            path: "Benchmarks/scoring/ParseFloor",
+            swiftSettings: swiftSettings
+        ),
         // Bulk grants, the qualkit.lock ledger and other workflows the API commands share.
         .target(
             name: "QualKitOperations",
@@ -65,6 +83,7 @@ let package = Package(
             name: "qualkit",
             dependencies: [
                 "QualKit",
+                "QualKitScoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

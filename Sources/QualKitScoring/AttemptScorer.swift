@@ -25,6 +25,17 @@ public struct QuestionResult: Sendable, Hashable, Codable {
     public var points: Int64
     /// The answer held FreeText or OtherSelectionText, which the key never matches.
     public var hadText: Bool
+
+    public init(questionIdentifier: String, answered: Bool, selections: [String], matchedOptions: [Int],
+                usedDefaultScore: Bool, points: Int64, hadText: Bool) {
+        self.questionIdentifier = questionIdentifier
+        self.answered = answered
+        self.selections = selections
+        self.matchedOptions = matchedOptions
+        self.usedDefaultScore = usedDefaultScore
+        self.points = points
+        self.hadText = hadText
+    }
 }
 
 /// A selection identifier the key (and form) do not know, seen in an attempt.
@@ -45,6 +56,16 @@ public struct AttemptScore: Sendable, Hashable {
     public var unknownSelections: [UnknownSelection]
     /// Per key question (detail `.explain`, else empty).
     public var questions: [QuestionResult]
+
+    public init(sum: Int64, value: Int32, points: [Int64] = [], selectionBits: [UInt64] = [],
+                unknownSelections: [UnknownSelection] = [], questions: [QuestionResult] = []) {
+        self.sum = sum
+        self.value = value
+        self.points = points
+        self.selectionBits = selectionBits
+        self.unknownSelections = unknownSelections
+        self.questions = questions
+    }
 }
 
 /// Why one attempt could not be scored. Scoring of the other attempts continues.

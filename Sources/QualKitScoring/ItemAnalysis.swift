@@ -155,6 +155,12 @@ public struct SelectionCount: Sendable, Hashable, Codable {
     public var count: Int
     /// False for identifiers neither the key nor the form lists.
     public var known: Bool
+
+    public init(identifier: String, count: Int, known: Bool) {
+        self.identifier = identifier
+        self.count = count
+        self.known = known
+    }
 }
 
 public struct ItemStatistics: Sendable, Hashable, Codable {

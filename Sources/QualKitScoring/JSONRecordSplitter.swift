@@ -90,7 +90,7 @@ public struct JSONRecordSplitter {
     private mutating func run(final: Bool, into items: inout [JSONItem]) {
         guard !stopped else { pos = buffer.count; return }
         let n = buffer.count
-        while pos < n {
+        outer: while pos < n {
             if let start = valueStart {
                 // Scanning a value to its balanced end.
                 var completed = false
@@ -119,7 +119,21 @@ public struct JSONRecordSplitter {
                                 valueStart = nil
                                 completed = true
                             }
-                        case 0x0A: line += 1
+                        case 0x0A:
+                            // A '{' in column 1 inside an unfinished top-level object: that object was a broken
+                            // JSON Lines record (pretty-printers indent nested values). Report it, restart here.
+                            if !inArray {
+                                if pos + 1 >= n && !final { return }
+                                if pos + 1 < n && buffer[pos + 1] == UInt8(ascii: "{") {
+                                    items.append(failure(line: valueLine, column: nil,
+                                                         "the JSON object that starts here is not complete at the end of its line"))
+                                    valueStart = nil
+                                    line += 1
+                                    pos += 1
+                                    continue outer
+                                }
+                            }
+                            line += 1
                         default: break
                         }
                     }

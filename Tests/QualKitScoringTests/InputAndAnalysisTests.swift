@@ -1,0 +1,218 @@
+import Foundation
+import QualKit
+import QualKitScoring
+import Testing
+
+private func xmlJSON(_ items: [(String, [String])]) -> String {
+    JSONValueText.quote(String(decoding: K.answers(items), as: UTF8.self))
+}
+
+enum JSONValueText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Splits and decodes a whole text the way the CLI does, feeding it in pieces of `piece` bytes.
+private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
+    var splitter = JSONRecordSplitter(input: "in.jsonl")
+    let bytes = Array(text.utf8)
+    var items: [JSONItem] = []
+    var i = 0
+    while i < bytes.count {
+        items += splitter.feed(Array(bytes[i..<min(bytes.count, i + piece)]))
+        i += piece
+    }
+    items += splitter.finish()
+    return items.flatMap { item -> [AttemptRecord] in
+        if let e = item.error { return [AttemptRecord(source: AttemptSource(input: "in.jsonl", line: item.line), answer: [], fromJSON: true, failure: e)] }
+        return RecordDecoder.decode(item.bytes, input: "in.jsonl", line: item.line)
+    }
+}
+
+@Suite struct RecordInputTests {
+    @Test func jsonLinesWithABrokenLineMidStream() throws {
+        let text = """
+            {"QualificationRequestId":"R1","WorkerId":"A1","QualificationTypeId":"T","Answer":\(xmlJSON([("q1", ["a"])])),"SubmitTime":1700000000.5}
+            {"QualificationRequestId":"R2","WorkerId":"A2","Answer":"<broken"
+            {"QualificationRequestId":"R3","WorkerId":"A3","Answer":""}
+            {"QualificationRequestId":"R4","WorkerId":"A4"}
+            {"QualificationRequestId":"R5","Answer":null,"Test":"<QuestionForm \\"ignored\\"/>"}
+
+            """
+        for piece in [1, 7, 1 << 20] {
+            let r = records(text, piece: piece)
+            try #require(r.count == 5)
+            #expect(r[0].source.requestId == "R1" && r[0].source.workerId == "A1" && r[0].source.submitTime == "1700000000.5")
+            #expect(r[0].source.qualificationTypeId == "T" && r[0].source.line == 1)
+            #expect(r[1].failure?.line == 2)  // the string is not closed on line 2
+            #expect(r[2].source.requestId == "R3" && r[2].answer.isEmpty && r[2].failure == nil)
+            #expect(r[3].answer.isEmpty && r[3].failure == nil)  // AWS omits empty members
+            #expect(r[4].source.requestId == "R5" && r[4].source.line == 5)
+        }
+    }
+
+    @Test func listQualificationRequestsPageAndArrays() {
+        let page = """
+            {"NextToken":"abc","NumResults":2,"QualificationRequests":[
+              {"QualificationRequestId":"R1","WorkerId":"A1","Answer":\(xmlJSON([("q1", ["a"])]))},
+              {"QualificationRequestId":"R2","WorkerId":"A2","Answer":""}
+            ]}
+            """
+        let r = records(page)
+        #expect(r.map(\.source.requestId) == ["R1", "R2"])
+        #expect(r[1].source.line == 3)
+        let array = "[\n {\"QualificationRequestId\":\"R1\",\"Answer\":\"\"},\n {\"QualificationRequestId\":\"R2\",\"Answer\":\"\"}\n]\n"
+        for piece in [1, 5, 1000] { #expect(records(array, piece: piece).map(\.source.requestId) == ["R1", "R2"]) }
+        let pretty = "{\n  \"QualificationRequestId\": \"R9\",\n  \"Answer\": \"\"\n}\n{\"QualificationRequestId\":\"R10\",\"Answer\":\"\"}\n"
+        #expect(records(pretty).map(\.source.requestId) == ["R9", "R10"])
+        #expect(records(pretty).map(\.source.line) == [1, 5])
+    }
+
+    @Test func escapesDecodeToUTF8() {
+        let r = records(#"{"QualificationRequestId":"R\u00e9\ud83d\ude00","WorkerId":"A\/1\n","Answer":""}"#)
+        #expect(r.first?.source.requestId == "Ré😀")
+        #expect(r.first?.source.workerId == "A/1\n")
+        let bad = records(#"{"QualificationRequestId":"\ud83d","Answer":""}"#)
+        #expect(bad.first?.failure?.message.contains("surrogate") == true)
+    }
+
+    @Test func notARecordIsReportedWithPosition() {
+        let r = records("{\"QualificationRequestId\":\"R1\",\"Answer\":\"\"}\n{\"foo\": 1}\n[1]\n")
+        #expect(r.count == 3)
+        #expect(r[1].failure?.message.contains("not a QualificationRequest record") == true)
+        #expect(r[1].failure?.line == 2)
+        #expect(r[2].failure != nil)
+    }
+
+    @Test func batchScoringKeepsOrderAcrossWorkersAndContinuesAfterFailures() throws {
+        let key = try K.key([("q1", [(["a"], 1)], nil), ("q2", [(["b"], 2)], nil)])
+        var lines: [String] = []
+        for n in 0..<3000 {
+            let answer = n % 97 == 5 ? "\"<QuestionFormAnswers\"" : xmlJSON([("q1", n % 2 == 0 ? ["a"] : []), ("q2", n % 3 == 0 ? ["b"] : [])])
+            lines.append("{\"QualificationRequestId\":\"R\(n)\",\"WorkerId\":\"A\(n)\",\"Answer\":\(answer)}")
+        }
+        var splitter = JSONRecordSplitter(input: "x")
+        var items = splitter.feed(Array((lines.joined(separator: "\n") + "\n").utf8))
+        items += splitter.finish()
+        let batch = BatchScorer(key: key)
+        var next = 0
+        var results: [AttemptResult] = []
+        try OrderedParallelMap.run(
+            workers: 3, inFlight: 5,
+            produce: { () -> [AttemptInput]? in
+                guard next < items.count else { return nil }
+                defer { next += 7 }
+                return items[next..<min(items.count, next + 7)].map { .json($0, input: "x") }
+            },
+            makeState: { batch.makeWorker() },
+            process: { worker, chunk in batch.process(chunk, worker: worker) },
+            deliver: { results += $0 })
+        #expect(results.count == 3000)
+        for (n, r) in results.enumerated() {
+            #expect(r.source.requestId == "R\(n)")
+            if n % 97 == 5 {
+                #expect(r.outcome.failure != nil)
+            } else {
+                #expect(r.outcome.score?.sum == Int64((n % 2 == 0 ? 1 : 0) + (n % 3 == 0 ? 2 : 0)))
+            }
+        }
+    }
+
+    @Test func passRulesAndSummary() throws {
+        #expect(PassRule(parsing: "80") == PassRule(comparator: .greaterThanOrEqualTo, value: 80))
+        #expect(PassRule(parsing: "<50") == PassRule(comparator: .lessThan, value: 50))
+        #expect(PassRule(parsing: "GreaterThan:79") == PassRule(comparator: .greaterThan, value: 79))
+        #expect(PassRule(parsing: "abc") == nil)
+        var s = ScoreSummary(passRule: PassRule(comparator: .greaterThanOrEqualTo, value: 2))
+        for v: Int32 in [1, 2, 3, 3] {
+            s.add(.scored(AttemptScore(sum: Int64(v), value: v, points: [], selectionBits: [], unknownSelections: [], questions: [])))
+        }
+        s.add(.failed(AttemptFailure(kind: "x", message: "y")))
+        #expect(s.attempts == 5 && s.scored == 4 && s.failed == 1 && s.passed == 3)
+        #expect(s.valueCounts == [1: 1, 2: 1, 3: 2])
+        #expect(s.passRate == 0.75)
+    }
+
+    @Test func keyComparisonListsChanges() throws {
+        let new = try K.key([("q1", [(["a"], 1), (["b"], 1)], nil)])
+        let old = try K.key([("q1", [(["a"], 1)], nil)])
+        let batch = BatchScorer(key: new, compareKey: old)
+        let worker = batch.makeWorker()
+        let inputs: [AttemptInput] = [
+            .xml(bytes: K.answers([("q1", ["a"])]), source: AttemptSource(workerId: "A1", input: "1.xml")),
+            .xml(bytes: K.answers([("q1", ["b"])]), source: AttemptSource(workerId: "A2", input: "2.xml")),
+        ]
+        var c = KeyComparison()
+        let changes = batch.process(inputs, worker: worker).compactMap { c.add($0) }
+        #expect(changes.count == 1)
+        #expect(changes[0].source.workerId == "A2" && changes[0].oldValue == 0 && changes[0].newValue == 1)
+        #expect(c.unchanged == 1 && c.raised == 1)
+    }
+}
+
+@Suite struct ItemAnalysisTests {
+    /// Five attempts on three one-point questions, points:
+    /// (1,1,1) (1,1,0) (1,0,0) (0,0,1) (0,0,0); statistics worked out by hand in the comments.
+    @Test func statisticsMatchHandComputedValues() throws {
+        let key = try ScoringKey(AnswerKey(questions: ["q1", "q2", "q3"].map {
+            KeyQuestion(identifier: $0, options: [AnswerOption(selectionIdentifiers: ["r"], score: 1)])
+        }))
+        let rows: [[Bool]] = [[true, true, true], [true, true, false], [true, false, false], [false, false, true], [false, false, false]]
+        var analyzer = ItemAnalyzer(key: key)
+        let scorer = AttemptScorer(key: key, detail: .points)
+        for row in rows {
+            let items = zip(["q1", "q2", "q3"], row).map { ($0.0, $0.1 ? ["r"] : ["w"]) }
+            analyzer.add(try #require(scorer.score(xml: K.answers(items)).score))
+        }
+        let a = analyzer.result()
+        #expect(a.attempts == 5)
+        #expect(a.items.map(\.facility) == [0.6, 0.4, 0.4])
+        // T = 3,2,1,1,0: mean 1.4, variance 3 − 1.96 = 1.04.
+        #expect(abs(a.meanScore! - 1.4) < 1e-12 && abs(a.scoreVariance! - 1.04) < 1e-12)
+        // KR-20 = 3/2 · (1 − 0.72/1.04) = 0.461538…; alpha equals it for 0/1 items.
+        #expect(abs(a.kr20! - 0.4615384615) < 1e-9)
+        #expect(abs(a.cronbachAlpha! - 0.4615384615) < 1e-9)
+        // q1: d = 11100, rest = 21010: cov 0.12, var d 0.24, var rest 0.56 → 0.12/√0.1344 = 0.327327…
+        #expect(abs(a.items[0].pointBiserial! - 0.3273268354) < 1e-9)
+        // q2: d = 11000, rest = 21110: cov 0.2, var rest 0.4 → 0.2/√0.096 = 0.645497…
+        #expect(abs(a.items[1].pointBiserial! - 0.6454972244) < 1e-9)
+        // q3: d = 10010, rest = 22100: cov 0 → 0.
+        #expect(abs(a.items[2].pointBiserial!) < 1e-12)
+        // Groups of round(0.27·5) = 1: the top attempt (T=3) against the bottom (T=0).
+        #expect(a.items.map(\.upperLowerIndex) == [1, 1, 1])
+        // "w" is not in the key: counted as an unknown selection.
+        #expect(a.items[0].selections == [SelectionCount(identifier: "r", count: 3, known: true),
+                                          SelectionCount(identifier: "w", count: 2, known: false)])
+    }
+
+    @Test func flags() throws {
+        let form = QuestionForm(items: [])
+        let key = try ScoringKey(AnswerKey(questions: [
+            KeyQuestion(identifier: "q1", options: [AnswerOption(selectionIdentifiers: ["a"], score: 1), AnswerOption(selectionIdentifiers: ["z"], score: 0)]),
+            KeyQuestion(identifier: "q2", options: [AnswerOption(selectionIdentifiers: ["a"], score: 1)]),
+            KeyQuestion(identifier: "q3", options: [AnswerOption(selectionIdentifiers: ["a"], score: 1)]),
+            KeyQuestion(identifier: "q4", options: [AnswerOption(selectionIdentifiers: ["a"], score: 1)]),
+        ]), form: form)
+        var analyzer = ItemAnalyzer(key: key)
+        let scorer = AttemptScorer(key: key, detail: .points)
+        // q2 right only for the weakest on q1: negative discrimination; q3 everybody; q4 nobody; q1's "z" unpicked.
+        for (q1, q2) in [(true, false), (true, false), (false, true), (false, false)] {
+            analyzer.add(try #require(scorer.score(xml: K.answers([("q1", q1 ? ["a"] : []), ("q2", q2 ? ["a"] : []), ("q3", ["a"])])).score))
+        }
+        let items = analyzer.result().items
+        #expect(items[0].flags.contains(.unpickedSelection))
+        #expect(items[1].flags.contains(.negativeDiscrimination))
+        #expect(items[2].flags == [.everybodyRight])
+        #expect(items[3].flags.contains(.nobodyRight))
+    }
+}
