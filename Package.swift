@@ -37,6 +37,7 @@ let package = Package(
                 .embedInCode("AnswerKey-2005-10-01.xsd"),
                 .embedInCode("QuestionFormAnswers-2005-10-01.xsd"),
                 .embedInCode("FormattedContentXHTMLSubset-2006-07-14.xsd"),
+                .embedInCode("xml.xsd"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,6 +14,7 @@ struct QualKitCommand: AsyncParsableCommand {
         version: QualKitVersion.string,
         subcommands: [
             ValidateCommand.self, LintCommand.self, ExplainCommand.self,
+            ScoreCommand.self, AnalyzeCommand.self, ThresholdCommand.self,
         ]
     )
 }
