@@ -95,7 +95,9 @@ enum SchemaValidation {
         if raw.contains("xs:boolean") { return "write true, false, 1 or 0 (lower case)" }
         if raw.contains("xs:positiveInteger") { return "write a whole number of 1 or more" }
         if raw.contains("xs:nonNegativeInteger") { return "write a whole number of 0 or more" }
-        if raw.contains("xs:int") { return "write a whole number between -2147483648 and 2147483647 (no decimals)" }
+        if raw.contains("xs:int") || raw.contains("Int32") || raw.contains("2147483647") || raw.contains("-2147483648") {
+            return "write a whole number between -2147483648 and 2147483647 (no decimals)"
+        }
         if raw.contains("xs:double") { return "write a decimal number such as 1.5" }
         if raw.contains("'enumeration'") { return "use one of the listed values exactly (values are case-sensitive)" }
         if raw.contains("Character content") { return "this element must be empty: put values in its attributes" }
@@ -113,7 +115,7 @@ enum SchemaValidation {
     }
 
     static func plain(_ raw: String) -> String {
-        var s = stripNamespaces(raw)
+        var s = stripNamespaces(raw).replacingOccurrences(of: "the atomic type 'Int32'", with: "xs:int (a 32-bit whole number)")
         if s.hasPrefix("Element '") , let close = s.dropFirst(9).firstIndex(of: "'") {
             let name = s[s.index(s.startIndex, offsetBy: 9)..<close]
             s = "<\(name)>" + s[s.index(after: close)...]
