@@ -69,6 +69,16 @@ let package = Package(
             path: "Benchmarks/scoring/ParseFloor",
             swiftSettings: swiftSettings
         ),
+        // The MTurk requester API client: credentials, signing, retries, pagination.
+        .target(
+            name: "MTurkClient",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MTurkClientTests",
+            dependencies: ["MTurkClient"],
+            swiftSettings: swiftSettings
+        ),
         // Bulk grants, the qualkit.lock ledger and other workflows the API commands share.
         .target(
             name: "QualKitOperations",
