@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "QualKit",
                 "QualKitScoring",
+                "QualKitOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QualKit
 import QualKitScoring
+import QualKitOperations
 
 enum ScoreFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, jsonl
@@ -229,7 +230,7 @@ struct InputReader {
                 do {
                     let data = try Files.read(path)
                     bytes += data.count
-                    chunk.append(.xml(bytes: data, source: AttemptSource(input: path)))
+                    chunk.append(.xml(bytes: data, source: AttemptSource(workerId: workerId(fromFileName: path), input: path)))
                 } catch {
                     chunk.append(.failed(AttemptSource(input: path), AttemptFailure(kind: "unreadable", message: error.description)))
                 }
@@ -368,7 +369,9 @@ struct AttemptWriter {
         switch format {
         case .table:
             let status = f.map { "failed: \(failureText($0))" } ?? "ok"
-            var cols = [r.source.workerId ?? "-", r.source.requestId ?? r.source.label,
+            // A file's attempt is named by its file name: the folder is the same for every row.
+            let label = r.source.requestId ?? (r.source.line == nil ? (r.source.input as NSString).lastPathComponent : r.source.label)
+            var cols = [r.source.workerId ?? "-", label,
                         s.map { String($0.sum) } ?? "-", s.map { String($0.value) } ?? "-"]
             if let rule { cols.append(s.map { rule.passes($0.value) ? "yes" : "no" } ?? "-") }
             cols.append(status)
@@ -584,4 +587,10 @@ indirect enum JSONValue {
         }
         return out + "\""
     }
+}
+
+/// `answers/A1B2C3D4E5F6G7.xml` holds worker A1B2C3D4E5F6G7's attempt (the SampleForms convention).
+func workerId(fromFileName path: String) -> String? {
+    let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    return GrantList.isValidWorkerId(stem) ? stem : nil
 }
