@@ -134,3 +134,63 @@ struct RunnerTests {
         #expect(clock.now - start >= .milliseconds(90))
     }
 }
+
+@Suite("Bulk grants resume from the journal")
+struct BulkGrantTests {
+    /// Stands in for the service's state in this unit test of the orchestration; end-to-end tests use `qualkit serve`.
+    actor Holdings {
+        var values: [String: Int32] = [:]
+        var sends = 0
+        func grant(_ row: GrantRow) { values[row.workerId] = row.value; sends += 1 }
+        func value(_ w: String) -> Int32? { values[w] }
+    }
+
+    @Test func interruptedRunResumesWithoutRepeatsOrLosses() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bulk-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = (0..<40).map { GrantRow(workerId: "A\($0)", value: Int32($0)) }
+        let service = Holdings()
+        // First run: the service dies after 15 grants; the 16th was sent but its acknowledgement was lost.
+        struct Crash: Error {}
+        let first = try GrantJournal(path: path, qualificationTypeId: "3T", endpoint: "local")
+        for row in rows.prefix(15) {
+            try first.recordIntent(row)
+            await service.grant(row)
+            try first.recordDone(row)
+        }
+        try first.recordIntent(rows[15])
+        await service.grant(rows[15])
+        // Second run.
+        let journal = try GrantJournal(path: path, qualificationTypeId: "3T", endpoint: "local")
+        let report = try await BulkGrant.run(rows, journal: journal, concurrency: 4, ratePerSecond: nil,
+                                             grant: { await service.grant($0) },
+                                             currentValue: { await service.value($0) })
+        #expect(report.alreadyDone == 15)
+        #expect(report.confirmed == 1)
+        #expect(report.granted == 24)
+        #expect(report.failures.isEmpty)
+        #expect(await service.sends == 40)
+        #expect(await service.values.count == 40)
+        #expect(journal.completed.count == 40)
+    }
+
+    @Test func failuresAreReportedAndRetriedNextRun() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bulk-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        struct Refused: Error {}
+        let rows = [GrantRow(workerId: "A1", value: 1), GrantRow(workerId: "A2", value: 2)]
+        let journal = try GrantJournal(path: path, qualificationTypeId: "3T", endpoint: "local")
+        let service = Holdings()
+        let report = try await BulkGrant.run(rows, journal: journal, concurrency: 2, ratePerSecond: 1000, grant: { row in
+            if row.workerId == "A2" { throw Refused() }
+            await service.grant(row)
+        }, currentValue: { await service.value($0) })
+        #expect(report.granted == 1)
+        #expect(report.failures.map(\.workerId) == ["A2"])
+        let again = try await BulkGrant.run(rows, journal: try GrantJournal(path: path, qualificationTypeId: "3T", endpoint: "local"),
+                                            concurrency: 2, ratePerSecond: nil, grant: { await service.grant($0) },
+                                            currentValue: { await service.value($0) })
+        #expect(again.alreadyDone == 1)
+        #expect(again.granted == 1)
+    }
+}
