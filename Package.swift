@@ -69,6 +69,17 @@ let package = Package(
             path: "Benchmarks/scoring/ParseFloor",
             swiftSettings: swiftSettings
         ),
+        // The wire: request/response shapes, errors, limits and SigV4, shared by client and server.
+        .target(
+            name: "MTurkAPI",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MTurkAPITests",
+            dependencies: ["MTurkAPI", "QualKitTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         // The MTurk requester API client: credentials, signing, retries, pagination.
         .target(
             name: "MTurkClient",
