@@ -111,7 +111,7 @@ public enum SigV4 {
 }
 
 /// Signs requests with an access key. The secret is never part of any description.
-public struct SigV4Signer: Sendable, CustomStringConvertible {
+public struct SigV4Signer: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var accessKeyId: String
     private let secretAccessKey: String
     public var sessionToken: String?
@@ -127,7 +127,16 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
         self.region = region
     }
 
+    public init(accessKeyId: String, secret: SecretString, sessionToken: String? = nil,
+                service: String = MTurkProtocol.signingService, region: String = MTurkProtocol.signingRegion) {
+        self.init(accessKeyId: accessKeyId, secretAccessKey: secret.reveal(), sessionToken: sessionToken, service: service, region: region)
+    }
+
     public var description: String { "SigV4Signer(\(accessKeyId), \(service), \(region))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyId": accessKeyId, "service": service, "region": region], displayStyle: .struct)
+    }
 
     /// Returns `headers` plus `X-Amz-Date`, `X-Amz-Security-Token` (with a session token) and `Authorization`.
     /// Every header given is signed (`host` must be among them), except `user-agent` and `content-length`.

@@ -75,7 +75,18 @@ struct SigV4Tests {
         dump(signer, to: &dumped)
         #expect(!"\(signer)".contains(Self.secret))
         #expect(!String(reflecting: signer).contains(Self.secret))
-        _ = dumped  // dump shows stored properties; the signer's description is what logs use.
+        #expect(!dumped.contains(Self.secret) && dumped.contains("QKAKID"), "\(dumped)")
+        let secret = SecretString(Self.secret)
+        var dumpedSecret = ""
+        dump(secret, to: &dumpedSecret)
+        for shown in ["\(secret)", String(reflecting: secret), dumpedSecret, "\([secret])"] {
+            #expect(!shown.contains(Self.secret), "\(shown)")
+        }
+        #expect(secret.reveal() == Self.secret)
+        let viaSecret = SigV4Signer(accessKeyId: "QKAKID", secret: secret)
+        let headers = [("Host", "h")]
+        #expect(viaSecret.sign(method: "POST", path: "/", headers: headers, body: [], date: Self.date).map { $0.1 }
+            == signer.sign(method: "POST", path: "/", headers: headers, body: [], date: Self.date).map { $0.1 })
     }
 
     @Test func canonicalPieces() {
