@@ -17,6 +17,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The system libxml2 (Debian: libxml2-dev). Only QualKitXML imports it.
@@ -83,11 +87,26 @@ let package = Package(
         // The MTurk requester API client: credentials, signing, retries, pagination.
         .target(
             name: "MTurkClient",
+            dependencies: [
+                "MTurkAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MTurkClientTests",
             dependencies: ["MTurkClient"],
+            swiftSettings: swiftSettings
+        ),
+        // `qualkit serve`: the MTurk-compatible requester API over a store (SQLite by default).
+        .target(
+            name: "QualKitServer",
+            dependencies: [
+                "MTurkAPI", "QualKit", "QualKitScoring",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Bulk grants, the qualkit.lock ledger and other workflows the API commands share.
@@ -107,6 +126,9 @@ let package = Package(
                 "QualKit",
                 "QualKitScoring",
                 "QualKitOperations",
+                "QualKitRender",
+                "QualKitServer",
+                "MTurkClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
