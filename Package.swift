@@ -112,7 +112,7 @@ let package = Package(
         // Bulk grants, the qualkit.lock ledger and other workflows the API commands share.
         .target(
             name: "QualKitOperations",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["QualKit", "QualKitScoring", "MTurkAPI", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

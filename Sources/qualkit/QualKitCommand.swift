@@ -16,6 +16,7 @@ struct QualKitCommand: AsyncParsableCommand {
             ValidateCommand.self, LintCommand.self, ExplainCommand.self,
             ScoreCommand.self, AnalyzeCommand.self, ThresholdCommand.self,
             ServeCommand.self, KeysCommand.self,
+            TypesCommand.self, WorkersCommand.self, RequestsCommand.self,
         ]
     )
 }
@@ -34,7 +35,7 @@ extension QualKitCommand {
             Foundation.exit(code.rawValue)
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-            Foundation.exit(2)
+            Foundation.exit(error.exitCode)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
