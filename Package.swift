@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QualKitCLITests",
-            dependencies: ["qualkit", "QualKitTestSupport"],
+            dependencies: ["qualkit", "QualKitTestSupport", "QualKitServer"],
             swiftSettings: swiftSettings
         ),
     ]

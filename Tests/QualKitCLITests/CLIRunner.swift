@@ -19,13 +19,18 @@ struct CLIRunner {
         return RepositoryFiles.url(".build/debug/qualkit")
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    directory: URL = RepositoryFiles.root) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = RepositoryFiles.root
+        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        // Never pick up the developer's own AWS credentials in tests.
+        for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"] { env[k] = nil }
+        env["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials"
+        env["AWS_CONFIG_FILE"] = "/nonexistent/config"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
