@@ -102,11 +102,16 @@ let package = Package(
         .target(
             name: "QualKitServer",
             dependencies: [
-                "MTurkAPI", "QualKit", "QualKitScoring",
+                "MTurkAPI", "QualKit", "QualKitScoring", "QualKitRender",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitServerTests",
+            dependencies: ["QualKitServer", "QualKit", "MTurkAPI", "QualKitTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Bulk grants, the qualkit.lock ledger and other workflows the API commands share.

@@ -348,6 +348,9 @@ public struct RequesterService: Sendable {
 /// Checks a Test and AnswerKey with QualKit's validator; refuses them with its diagnostics (line, column, code).
 enum DocumentCheck {
     static func check(test: String, answerKey: String?) throws {
+        for (name, text) in [("Test", test), ("AnswerKey", answerKey ?? "")] where text.utf8.count > MTurkLimits.documentBytesMax {
+            throw ServiceError.invalid(name, text, "The \(name) is \(text.utf8.count) bytes; the limit is \(MTurkLimits.documentBytesMax) bytes (UTF-8).")
+        }
         let testBytes = Array(test.utf8)
         let form = MTurkDocuments.questionForm(testBytes, file: "Test", forceUTF8: true)
         var problems = form.diagnostics.filter { $0.severity == .error }

@@ -15,6 +15,8 @@ public final class SQLiteStore: QualificationStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // The database holds access key secrets: readable by its owner only.
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try Self.migrator.migrate(pool)
     }
 
@@ -45,6 +47,17 @@ public final class SQLiteStore: QualificationStore {
                     id INTEGER PRIMARY KEY AUTOINCREMENT, worker_id TEXT NOT NULL, subject TEXT NOT NULL,
                     message TEXT NOT NULL, sent_at REAL NOT NULL);
                 CREATE INDEX notifications_worker ON notifications(worker_id);
+                """)
+        }
+        m.registerMigration("v2: worker portal (link key, open types, attempts)") { db in
+            try db.execute(sql: """
+                CREATE TABLE server_settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                ALTER TABLE qualification_types ADD COLUMN open INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE test_attempts (
+                    id TEXT PRIMARY KEY, type_id TEXT NOT NULL REFERENCES qualification_types(id), worker_id TEXT NOT NULL,
+                    test TEXT, answer_key TEXT, started_at REAL NOT NULL, deadline REAL, state TEXT NOT NULL, finished_at REAL,
+                    seq INTEGER NOT NULL);
+                CREATE INDEX test_attempts_worker ON test_attempts(type_id, worker_id, seq);
                 """)
         }
         return m
@@ -142,7 +155,7 @@ public final class SQLiteStore: QualificationStore {
             id: r["id"], requester: r["requester"], name: r["name"], description: r["description"], keywords: r["keywords"],
             active: r["active"], test: r["test"], testDurationInSeconds: r["test_duration"], answerKey: r["answer_key"],
             retryDelayInSeconds: r["retry_delay"], autoGranted: r["auto_granted"], autoGrantedValue: r["auto_granted_value"],
-            createdAt: Date(timeIntervalSince1970: r["created_at"]), deleted: r["deleted"])
+            createdAt: Date(timeIntervalSince1970: r["created_at"]), deleted: r["deleted"], open: r["open"])
     }
 
     // MARK: Qualifications
@@ -279,5 +292,79 @@ public final class SQLiteStore: QualificationStore {
     static func insert(_ n: StoredNotification, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO notifications (worker_id, subject, message, sent_at) VALUES (?, ?, ?, ?)",
                        arguments: [n.workerId, n.subject, n.message, n.sentAt.timeIntervalSince1970])
+    }
+
+    // MARK: Worker portal
+
+    public func linkKey() async throws -> [UInt8] {
+        try await pool.write { db in
+            if let data = try Data.fetchOne(db, sql: "SELECT value FROM server_settings WHERE name = 'link_key'") { return Array(data) }
+            var g = SystemRandomNumberGenerator()
+            let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+            try db.execute(sql: "INSERT INTO server_settings (name, value) VALUES ('link_key', ?)", arguments: [Data(key)])
+            return key
+        }
+    }
+
+    public func setOpen(typeId: String, open: Bool) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE qualification_types SET open = ? WHERE id = ? AND deleted = 0", arguments: [open, typeId])
+            return db.changesCount > 0
+        }
+    }
+
+    public func insertAttempt(_ a: StoredAttempt) async throws {
+        try await pool.write { db in
+            let seq = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM test_attempts") ?? 1)
+            try db.execute(sql: """
+                INSERT INTO test_attempts (id, type_id, worker_id, test, answer_key, started_at, deadline, state, finished_at, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [a.id, a.typeId, a.workerId, a.test, a.answerKey, a.startedAt.timeIntervalSince1970,
+                                 a.deadline?.timeIntervalSince1970, a.state.rawValue, a.finishedAt?.timeIntervalSince1970, seq])
+        }
+    }
+
+    public func attempt(id: String) async throws -> StoredAttempt? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM test_attempts WHERE id = ?", arguments: [id]).map(Self.attempt) }
+    }
+
+    public func lastAttempt(typeId: String, workerId: String) async throws -> StoredAttempt? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM test_attempts WHERE type_id = ? AND worker_id = ? ORDER BY seq DESC LIMIT 1",
+                             arguments: [typeId, workerId]).map(Self.attempt)
+        }
+    }
+
+    public func expireAttempt(id: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE test_attempts SET state = 'Expired', finished_at = ? WHERE id = ? AND state = 'Started'",
+                           arguments: [at.timeIntervalSince1970, id])
+        }
+    }
+
+    public func submitAttempt(id: String, request: StoredRequest, grantValue: Int32?, at: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE test_attempts SET state = 'Submitted', finished_at = ? WHERE id = ? AND state = 'Started'",
+                           arguments: [at.timeIntervalSince1970, id])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "INSERT INTO qualification_requests (id, type_id, worker_id, test, answer, submit_time, state) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [request.id, request.typeId, request.workerId, request.test, request.answer,
+                                       request.submitTime.timeIntervalSince1970, request.state.rawValue])
+            if let grantValue {
+                try db.execute(sql: """
+                    INSERT INTO qualifications (type_id, worker_id, value, granted, grant_time) VALUES (?, ?, ?, 1, ?)
+                    ON CONFLICT (type_id, worker_id) DO UPDATE SET value = excluded.value, granted = 1, grant_time = excluded.grant_time
+                    """, arguments: [request.typeId, request.workerId, grantValue, at.timeIntervalSince1970])
+            }
+            return true
+        }
+    }
+
+    static func attempt(_ r: Row) -> StoredAttempt {
+        StoredAttempt(id: r["id"], typeId: r["type_id"], workerId: r["worker_id"], test: r["test"], answerKey: r["answer_key"],
+                      startedAt: Date(timeIntervalSince1970: r["started_at"]),
+                      deadline: (r["deadline"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                      state: StoredAttempt.State(rawValue: r["state"]) ?? .started,
+                      finishedAt: (r["finished_at"] as Double?).map { Date(timeIntervalSince1970: $0) })
     }
 }

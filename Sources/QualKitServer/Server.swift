@@ -83,7 +83,56 @@ public struct QualificationServer: Sendable {
             }
         }
         router.get("/health") { _, _ in "ok" }
+        Self.addPortal(to: router, portal: WorkerPortal(store: store), logger: logger)
         return router
+    }
+
+    /// The worker portal's pages (HTML, no JavaScript).
+    static func addPortal(to router: Router<BasicRequestContext>, portal: WorkerPortal, logger: Logger) {
+        @Sendable func html(_ page: PortalPage) -> Response {
+            var fields = HTTPFields()
+            fields[.contentType] = "text/html; charset=utf-8"
+            fields[.cacheControl] = "no-store"
+            fields[HTTPField.Name("Content-Security-Policy")!] =
+                "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; form-action 'self'; frame-ancestors 'none'"
+            fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+            return Response(status: .init(code: page.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: page.html)))
+        }
+        @Sendable func guarded(_ work: () async throws -> PortalPage) async -> Response {
+            do { return html(try await work()) } catch let e as PortalError {
+                return html(e.page)
+            } catch {
+                logger.error("portal failed: \(error)")
+                return html(PortalError(status: 500, message: "Something went wrong on the server. Try again in a moment.").page)
+            }
+        }
+        @Sendable func query(_ request: Request) -> [String: String] {
+            Dictionary(FormFields.parse(request.uri.query ?? "").map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        @Sendable func form(_ request: Request) async throws -> [(name: String, value: String)] {
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return FormFields.parse(String(decoding: body.readableBytesView, as: UTF8.self))
+        }
+        @Sendable func single(_ fields: [(name: String, value: String)]) -> [String: String] {
+            Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        router.get("/worker") { _, _ in await guarded { try await portal.typeList() } }
+        router.get("/worker/types/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await guarded { try await portal.typePage(typeId: id, fields: query(request)) }
+        }
+        router.post("/worker/types/:id/start") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await guarded { try await portal.start(typeId: id, fields: single(try await form(request))) }
+        }
+        router.post("/worker/types/:id/request") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await guarded { try await portal.request(typeId: id, fields: single(try await form(request))) }
+        }
+        router.post("/worker/types/:id/submit") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await guarded { try await portal.submit(typeId: id, fields: try await form(request)) }
+        }
     }
 
     static func accessKeyId(in authorization: String?) -> String? {

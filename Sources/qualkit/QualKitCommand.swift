@@ -15,7 +15,7 @@ struct QualKitCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, LintCommand.self, ExplainCommand.self,
             ScoreCommand.self, AnalyzeCommand.self, ThresholdCommand.self,
-            ServeCommand.self, KeysCommand.self,
+            ServeCommand.self, KeysCommand.self, LinkCommand.self,
             TypesCommand.self, WorkersCommand.self, RequestsCommand.self,
         ]
     )
