@@ -66,6 +66,18 @@ let package = Package(
             dependencies: ["QualKitScoring", "QualKitTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // HTML rendering of QuestionForms: `qualkit preview` and the worker pages of `qualkit serve` (pure).
+        .target(
+            name: "QualKitRender",
+            dependencies: ["QualKit", "QualKitScoring"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitRenderTests",
+            dependencies: ["QualKitRender", "QualKitTestSupport"],
+            exclude: ["Goldens", "Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         // Benchmark: libxml2 parsing the answer documents and nothing else (Benchmarks/scoring/run.sh).
         .executableTarget(
             name: "qualkit-parse-floor",
