@@ -101,7 +101,7 @@ enum KeyFiles {
         try FileManager.default.createDirectory(atPath: LocalServer.directory, withIntermediateDirectories: true)
         let text = "[default]\naws_access_key_id = \(key.accessKeyId)\naws_secret_access_key = \(key.secret)\n"
         let path = LocalServer.credentialsFile
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError.io("cannot write \(path)") }
         try handle.truncate(atOffset: 0)
         try handle.write(contentsOf: Data(text.utf8))
