@@ -61,8 +61,8 @@ struct PageBuilder {
     }
 
     var isWorker: Bool { worker != nil }
-    /// Inputs are disabled everywhere except in the worker form.
-    var disabled: String? { isWorker ? nil : "" }
+    /// Inputs are disabled in the preview unless `disableInputs` is false; never in the worker form.
+    var disabled: String? { isWorker || !options.disableInputs ? nil : "" }
 
     // MARK: - Page
 
@@ -180,7 +180,8 @@ struct PageBuilder {
 
     mutating func banner() {
         out.open("p", [("class", "qk-banner")])
-        var text = "Preview: this is how workers see the test. The inputs are disabled."
+        var text = "Preview: this is how workers see the test. "
+            + (options.disableInputs ? "The inputs are disabled." : "The inputs work but nothing is sent anywhere.")
         if key != nil { text += " The answer key is shown in the shaded boxes." }
         if overlayAnswers != nil { text += " The inputs show one worker's answers." }
         out.text(text)

@@ -151,9 +151,16 @@ extension PageBuilder {
             if case .selection(let s) = q.answer {
                 let known = Set(s.selections.map(\.identifier))
                 let unknown = answer.selectionIdentifiers.filter { !known.contains($0) }
+                let chosen = s.selections.filter { answer.selectionIdentifiers.contains($0.identifier) }
+                if !chosen.isEmpty {
+                    parts.append("Chose: " + chosen.map { "\(PageBuilder.plainLabel($0)) [\($0.identifier)]" }.joined(separator: ", ") + ".")
+                }
                 if !unknown.isEmpty { parts.append("Selections not in the form: " + unknown.joined(separator: ", ") + ".") }
                 if answer.selectionIdentifiers.isEmpty && answer.otherSelectionText == nil { parts.append("No selection made.") }
                 if let other = answer.otherSelectionText { parts.append("Other: “\(other)”.") }
+            }
+            if case .freeText = q.answer, let text = answer.freeText {
+                parts.append("Answered with \(text.count) character\(text.count == 1 ? "" : "s") of text.")
             }
             if answer.uploadedFile != nil { parts.append("Uploaded a file.") }
         } else {

@@ -57,10 +57,13 @@ public struct RenderOptions: Sendable {
     /// A whole document (`<!DOCTYPE html>…`, inline CSS) or only the `<main>` element, for a page that
     /// includes ``FormRenderer/stylesheet`` itself.
     public var fullDocument: Bool
+    /// Preview mode only: true (default) writes every input `disabled`; false leaves them usable so an author
+    /// can try the form (there is still no `<form>`, nothing is sent anywhere).
+    public var disableInputs: Bool
 
     public init(mode: RenderMode = .preview, key: AnswerKey? = nil, answers: QuestionFormAnswers? = nil,
                 answersLabel: String? = nil, rounding: Rounding = .halfUp, pageTitle: String? = nil,
-                fullDocument: Bool = true) {
+                fullDocument: Bool = true, disableInputs: Bool = true) {
         self.mode = mode
         self.key = key
         self.answers = answers
@@ -68,6 +71,7 @@ public struct RenderOptions: Sendable {
         self.rounding = rounding
         self.pageTitle = pageTitle
         self.fullDocument = fullDocument
+        self.disableInputs = disableInputs
     }
 
     /// The plain preview: inputs shown and disabled, no overlays.

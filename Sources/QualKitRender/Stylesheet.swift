@@ -20,7 +20,8 @@ enum Stylesheet {
         .qk-text { white-space: pre-line; margin: .5rem 0; }
         .qk-fc { overflow-wrap: anywhere; }
         .qk-fc img, .qk-media img { max-width: 100%; height: auto; }
-        .qk-fc table { border-collapse: collapse; max-width: 100%; display: block; overflow-x: auto; }
+        .qk-table { max-width: 100%; overflow-x: auto; }
+        .qk-fc table { border-collapse: collapse; }
         .qk-fc td, .qk-fc th { border: 1px solid #d5d9e0; padding: .25rem .5rem; }
         .qk-fc pre, .qk-malformed { white-space: pre-wrap; overflow-x: auto; background: #f6f7f9; padding: .5rem; }
         .qk-fc iframe { max-width: 100%; border: 1px solid #d5d9e0; }

@@ -15,6 +15,7 @@ struct XHTMLSanitizer {
         t["li"] = ["type", "value"]
         t["dl"] = ["compact"]
         t["dt"] = []
+        t["br"] = []  // its attributes are brAttributes
         t["dd"] = []
         t["hr"] = ["align", "noshade", "size", "width"]
         t["pre"] = ["width"]
@@ -190,6 +191,8 @@ struct XHTMLSanitizer {
             report(.formattedContentMissingAttribute, "dropped <img> without a usable src in FormattedContent in \(place)", at: e.location)
             return
         }
+        // A wide table scrolls inside its own box instead of widening the page on a phone.
+        if name == "table" { out.raw("<div class=\"qk-table\">") }
         out.open(name, attrs)
         if Self.voidElements.contains(name) {
             // Void elements have no content in HTML; anything inside is reported.
@@ -201,5 +204,6 @@ struct XHTMLSanitizer {
         }
         for c in e.children { node(c) }
         out.close(name)
+        if name == "table" { out.raw("</div>") }
     }
 }

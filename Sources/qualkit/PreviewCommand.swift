@@ -32,6 +32,9 @@ struct PreviewCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the HTML here (default: standard output).")
     var output: String?
 
+    @Flag(name: .customLong("usable-inputs"), help: "Leave the inputs usable (to try the form); nothing is sent anywhere.")
+    var usableInputs = false
+
     @Option(help: "Rounding of the value mapping in the answers overlay (see qualkit score).")
     var rounding: Rounding = .halfUp
 
@@ -65,7 +68,7 @@ struct PreviewCommand: ParsableCommand {
 
         let options = RenderOptions(mode: .preview, key: answerKey, answers: attempt,
                                     answersLabel: answers.map { ($0 as NSString).lastPathComponent },
-                                    rounding: rounding, pageTitle: nil)
+                                    rounding: rounding, pageTitle: nil, disableInputs: !usableInputs)
         let page = FormRenderer.render(form, options: options)
         diagnostics += page.diagnostics.map { $0.location?.file == nil ? $0.inFile(formPath) : $0 }
         if let output, output != "-" {
@@ -98,6 +101,7 @@ struct PreviewCommand: ParsableCommand {
         guard !diagnostics.isEmpty else { return }
         var output = DiagnosticOutput(format: .text)
         output.color = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        FileHandle.standardError.write(Data(output.render(diagnostics, filesChecked: 0).utf8))
+        let files = 1 + (key != nil || showKey ? 1 : 0) + (answers != nil ? 1 : 0)
+        FileHandle.standardError.write(Data(output.render(diagnostics, filesChecked: files).utf8))
     }
 }
