@@ -14,7 +14,7 @@ public struct MTurkClient: Sendable {
     private let http: HTTPClient
 
     public init(endpoint: Endpoint, credentials: AccessKey, retry: RetryPolicy = RetryPolicy(),
-                timeout: TimeAmount = .seconds(30), httpClient: HTTPClient = .shared) {
+                timeout: TimeAmount = .seconds(30), httpClient: HTTPClient = MTurkClient.sharedHTTPClient) {
         self.endpoint = endpoint
         self.retry = retry
         self.timeout = timeout
@@ -22,6 +22,17 @@ public struct MTurkClient: Sendable {
                                   sessionToken: credentials.sessionToken)
         self.http = httpClient
     }
+
+    /// The process-wide HTTP client. Failed connections are not retried inside the connection pool (which would
+    /// keep trying until each request's deadline, minutes for a refused port): ``RetryPolicy`` decides, because
+    /// it knows which calls are safe to repeat. Redirects are refused: a signed call must reach the host it names.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Called before each retry (attempt number, the failure, the wait): for progress output.
     public typealias RetryObserver = @Sendable (Int, MTurkClientError, Duration) -> Void
