@@ -83,6 +83,8 @@ public struct QualificationServer: Sendable {
             }
         }
         router.get("/health") { _, _ in "ok" }
+        // Browsers ask for an icon on every portal page; "no content" keeps a 404 out of their consoles.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         Self.addPortal(to: router, portal: WorkerPortal(store: store), logger: logger)
         return router
     }

@@ -15,6 +15,10 @@ struct APICommandsTests {
         let type = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
         let id = try #require(type["qualificationTypeId"] as? String)
         #expect(type["hasAnswerKey"] as? Bool == true)
+        // Dates in JSON output are ISO 8601 and recent (not Foundation's seconds since 2001).
+        let created_ = try #require(type["creationTime"] as? String)
+        let when = try #require(ISO8601DateFormatter().date(from: created_))
+        #expect(abs(when.timeIntervalSinceNow) < 600)
         #expect(created.stderr.contains("RetryDelayInSeconds is absent"))
         // Unchanged: nothing to do. Changed: refused without --update, sent with it.
         #expect(try server.run(["types", "create", test], endpoint: true).stdout.contains("unchanged"))
