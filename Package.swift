@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The system libxml2 (Debian: libxml2-dev). Only QualKitXML imports it.
@@ -83,6 +84,17 @@ let package = Package(
             name: "qualkit-parse-floor",
             dependencies: ["QualKitXML", "QualKitScoring"],
             path: "Benchmarks/scoring/ParseFloor",
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks/serve: signed requester calls from N connections against a running `qualkit serve`.
+        .executableTarget(
+            name: "qualkit-load",
+            dependencies: [
+                "MTurkAPI", "MTurkClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/serve/LoadGenerator",
             swiftSettings: swiftSettings
         ),
         // The wire: request/response shapes, errors, limits and SigV4, shared by client and server.
