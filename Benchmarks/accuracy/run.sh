@@ -60,12 +60,14 @@ measure() {
 files="$(find "$responses_dir" -name '*.json' | wc -l)"
 bytes="$(find "$responses_dir" -name '*.json' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)"
 echo "job: $objects objects x $per_object workers = $((objects * per_object)) responses, pool $pool, seed $seed," \
-     "$files worker-response files ($((bytes / 1048576)) MB), $(nproc) cores"
+     "$files worker-response files ($((bytes / 1048576)) MB), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Read-only floor: every worker-response file read once, nothing parsed. The first pass warms the page
 # cache so that both contenders below read from memory; the second is the floor that bounds both.
 measure floor-cold sh -c "find '$responses_dir' -name '*.json' -print0 | xargs -0 cat > /dev/null" > /dev/null
 read -r fl_s fl_u fl_sy fl_kb _ < <(measure floor sh -c "find '$responses_dir' -name '*.json' -print0 | xargs -0 cat > /dev/null")
+cores="$(nproc)"
+read -r fp_s fp_u fp_sy fp_kb _ < <(measure floor-par sh -c "find '$responses_dir' -name '*.json' -print0 | xargs -0 -P $cores -n $(( files / cores + 1 )) cat > /dev/null")
 
 # Side by side: qualkit (with Dawid-Skene and object labels) and the notebook-style Python.
 read -r qk_s qk_u qk_sy qk_kb qk_rc < <(measure qualkit "$qk" accuracy --job "$job" --dataset "$data/dataset.manifest" \
@@ -87,16 +89,18 @@ cp "$work/qualkit.out" "$work/qualkit.json"
 awk -v fl="$fl_s" -v flkb="$fl_kb" -v qk="$qk_s" -v qku="$qk_u" -v qks="$qk_sy" -v qkkb="$qk_kb" \
     -v py="$py_s" -v pyu="$py_u" -v pys="$py_sy" -v pykb="$py_kb" \
     -v qm="$qm_s" -v qmu="$qm_u" -v qms="$qm_sy" -v qmkb="$qm_kb" \
-    -v ck="$ck_s" -v cku="$ck_u" -v cks="$ck_sy" -v ckkb="$ck_kb" -v flu="$fl_u" -v fls="$fl_sy" 'BEGIN {
+    -v ck="$ck_s" -v cku="$ck_u" -v cks="$ck_sy" -v ckkb="$ck_kb" -v flu="$fl_u" -v fls="$fl_sy" -v fp="$fp_s" -v fpu="$fp_u" -v fps="$fp_sy" -v fpkb="$fp_kb" -v cores="$cores" 'BEGIN {
   printf "%-52s %8s %8s %8s %9s\n", "", "wall s", "user s", "sys s", "peak MB"
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "read-only floor (find | xargs cat, warm cache)", fl, flu, fls, flkb / 1024
+  printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "read-only floor, " cores " cat processes in parallel", fp, fpu, fps, fpkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "qualkit accuracy --dawid-skene --object-labels", qk, qku, qks, qkkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "python3 notebook_metrics.py (notebook method)", py, pyu, pys, pykb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "  qualkit accuracy without Dawid-Skene (breakdown)", qm, qmu, qms, qmkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "  crowd-kit DawidSkene (reference labels)", ck, cku, cks, ckkb / 1024
   printf "qualkit vs python: %.1fx faster (target >= 5x: %s)\n", py / qk, (py / qk >= 5 ? "met" : "MISSED")
   printf "qualkit peak memory: %.0f MB (target < 500 MB: %s); python %.0f MB\n", qkkb / 1024, (qkkb / 1024 < 500 ? "met" : "MISSED"), pykb / 1024
-  printf "time: reading floor %.2f s = %.0f%% of qualkit, %.0f%% of python; qualkit metrics only %.2f s, Dawid-Skene + object labels %.2f s\n", fl, 100 * fl / qk, 100 * fl / py, qm, qk - qm
+  printf "time: reading floor %.2f s (1 process) = %.0f%% of python; %.2f s (%d processes) = %.0f%% of qualkit\n", fl, 100 * fl / py, fp, cores, 100 * fp / qk
+  printf "      qualkit metrics only %.2f s, Dawid-Skene + object labels %.2f s\n", qm, qk - qm
 }'
 if grep -qiE 'time|elapsed|ms\b' "$work/qualkit.err"; then
   echo "qualkit's own breakdown (stderr):"; sed 's/^/  /' "$work/qualkit.err"
