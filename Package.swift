@@ -149,10 +149,21 @@ let package = Package(
             dependencies: ["QualKitOperations"],
             swiftSettings: swiftSettings
         ),
+        // `qualkit accuracy`: gold-standard worker accuracy of labelling jobs (Ground Truth, MTurk batches), Dawid–Skene.
+        .target(
+            name: "QualKitAccuracy",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QualKitAccuracyTests",
+            dependencies: ["QualKitAccuracy", "QualKitOperations", "QualKitTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "qualkit",
             dependencies: [
                 "QualKit",
+                "QualKitAccuracy",
                 "QualKitScoring",
                 "QualKitOperations",
                 "QualKitRender",

@@ -14,7 +14,7 @@ struct QualKitCommand: AsyncParsableCommand {
         version: QualKitVersion.string,
         subcommands: [
             ValidateCommand.self, LintCommand.self, ExplainCommand.self,
-            ScoreCommand.self, AnalyzeCommand.self, ThresholdCommand.self, PreviewCommand.self,
+            ScoreCommand.self, AnalyzeCommand.self, ThresholdCommand.self, PreviewCommand.self, AccuracyCommand.self,
             ServeCommand.self, KeysCommand.self, LinkCommand.self,
             TypesCommand.self, WorkersCommand.self, RequestsCommand.self,
         ]
