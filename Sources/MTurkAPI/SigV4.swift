@@ -6,26 +6,67 @@ import Foundation
 public enum SigV4 {
     public static let algorithm = "AWS4-HMAC-SHA256"
 
-    /// `20150830T123600Z`
+    /// `20150830T123600Z` (UTC).
     public static func amzDate(_ date: Date) -> String {
-        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (y, m, d) = civil(fromDays: days)
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        func digits(_ value: Int, _ count: Int) {
+            var v = value, buffer = [UInt8](repeating: UInt8(ascii: "0"), count: count)
+            for i in stride(from: count - 1, through: 0, by: -1) { buffer[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
+            out += buffer
+        }
+        digits(y, 4); digits(m, 2); digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); digits(secondOfDay / 60 % 60, 2); digits(secondOfDay % 60, 2)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// Parses `yyyyMMdd'T'HHmmss'Z'`; nil for anything else, including impossible dates such as February 30.
     public static func parseAmzDate(_ s: String) -> Date? {
         let b = Array(s.utf8)
         guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
-        func num(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r {
+                guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
+                v = v * 10 + Int(b[i] - UInt8(ascii: "0"))
+            }
+            return v
+        }
         guard let y = num(0..<4), let mo = num(4..<6), let d = num(6..<8), let h = num(9..<11), let mi = num(11..<13),
-              let se = num(13..<15) else { return nil }
-        return utcCalendar.date(from: DateComponents(year: y, month: mo, day: d, hour: h, minute: mi, second: se))
+              let se = num(13..<15), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 60 else { return nil }
+        let days = daysFromCivil(y, mo, d)
+        guard civil(fromDays: days) == (y, mo, d) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + h * 3600 + mi * 60 + se))
     }
 
-    static let utcCalendar: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        return c
-    }()
+    /// Days since 1970-01-01 of a proleptic Gregorian date (the well-known era/day-of-era arithmetic).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1  // counted from March 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of ``daysFromCivil(_:_:_:)``.
+    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
 
     /// RFC 3986 percent-encoding of everything but the unreserved characters (and `/` when `keepSlash`).
     public static func uriEncode(_ s: String, keepSlash: Bool) -> String {
@@ -38,7 +79,9 @@ public enum SigV4 {
             case UInt8(ascii: "/") where keepSlash:
                 out.append("/")
             default:
-                out += String(format: "%%%02X", byte)
+                out.append("%")
+                out.unicodeScalars.append(Unicode.Scalar(upperHexDigits[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(upperHexDigits[Int(byte & 0xF)]))
             }
         }
         return out
@@ -71,12 +114,27 @@ public enum SigV4 {
 
     /// Header value as signed: trimmed, inner runs of spaces collapsed to one.
     public static func canonicalHeaderValue(_ value: String) -> String {
-        value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let collapsed = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        guard collapsed.first?.isWhitespace == true || collapsed.last?.isWhitespace == true else { return collapsed }
+        return String(collapsed.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
     public static func hexSHA256<D: DataProtocol>(_ data: D) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        lowerHex(SHA256.hash(data: data))
+    }
+
+    static let lowerHexDigits = Array("0123456789abcdef".utf8)
+    static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// Lower-case hex of bytes (a digest, a signature): called several times per request, so no `String(format:)`.
+    public static func lowerHex<S: Sequence<UInt8>>(_ bytes: S) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(lowerHexDigits[Int(b >> 4)])
+            out.append(lowerHexDigits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical request for the given headers (names compared case-insensitively).
@@ -106,7 +164,7 @@ public enum SigV4 {
     }
 
     public static func signature(key: SymmetricKey, stringToSign: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        lowerHex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 }
 
@@ -219,7 +277,7 @@ public struct SigV4Verifier: Sendable {
         }
         var fields: [String: String] = [:]
         for part in authorization.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-            let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            let kv = Self.trimSpaces(part).split(separator: "=", maxSplits: 1)
             if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
         }
         guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"], let provided = fields["Signature"] else {
@@ -255,6 +313,13 @@ public struct SigV4Verifier: Sendable {
                                        stringToSign: toSign)
         guard constantTimeEqual(Array(expected.utf8), Array(provided.utf8)) else { return .failure(.signatureMismatch) }
         return .success(accessKeyId)
+    }
+
+    static func trimSpaces(_ s: Substring) -> Substring {
+        var t = s
+        while let f = t.first, f == " " || f == "\t" { t = t.dropFirst() }
+        while let l = t.last, l == " " || l == "\t" { t = t.dropLast() }
+        return t
     }
 
     private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -110,7 +110,10 @@ public final class SQLiteStore: QualificationStore {
     }
 
     public func type(id: String) async throws -> StoredQualificationType? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM qualification_types WHERE id = ?", arguments: [id]).map(Self.type) }
+        // Hot path (every grant and read checks its type): prepared once per connection.
+        try await pool.read { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM qualification_types WHERE id = ?"), arguments: [id]).map(Self.type)
+        }
     }
 
     public func updateType(_ t: StoredQualificationType) async throws {
@@ -162,10 +165,10 @@ public final class SQLiteStore: QualificationStore {
 
     public func grant(typeId: String, workerId: String, value: Int32, at: Date, notification: StoredNotification?) async throws {
         try await pool.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO qualifications (type_id, worker_id, value, granted, grant_time) VALUES (?, ?, ?, 1, ?)
                 ON CONFLICT (type_id, worker_id) DO UPDATE SET value = excluded.value, granted = 1, grant_time = excluded.grant_time
-                """, arguments: [typeId, workerId, value, at.timeIntervalSince1970])
+                """).execute(arguments: [typeId, workerId, value, at.timeIntervalSince1970])
             if let n = notification { try Self.insert(n, db) }
         }
     }
@@ -182,7 +185,8 @@ public final class SQLiteStore: QualificationStore {
 
     public func qualification(typeId: String, workerId: String) async throws -> StoredQualification? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM qualifications WHERE type_id = ? AND worker_id = ?", arguments: [typeId, workerId]).map(Self.qualification)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM qualifications WHERE type_id = ? AND worker_id = ?"),
+                             arguments: [typeId, workerId]).map(Self.qualification)
         }
     }
 

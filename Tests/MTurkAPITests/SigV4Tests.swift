@@ -206,3 +206,45 @@ struct ShapeTests {
         #expect(!MTurkLimits.isValidWorkerId("B1"))
     }
 }
+
+/// X-Amz-Date formatting and parsing are plain arithmetic (no Calendar, no String(format:)): checked against
+/// Foundation's calendar over centuries, leap days and the second before midnight.
+@Suite("SigV4 dates")
+struct SigV4DateTests {
+    static let utc: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC")!
+        return c
+    }()
+
+    @Test func agreesWithTheGregorianCalendar() throws {
+        var seconds: Int64 = -2_208_988_800  // 1900-01-01
+        let end: Int64 = 7_258_118_400       // 2200-01-01
+        while seconds < end {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let c = Self.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let expected = String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            #expect(SigV4.amzDate(date) == expected)
+            #expect(SigV4.parseAmzDate(expected) == date)
+            seconds += 86_400 * 13 + 3_607  // walks through every month, weekday and hour over the years
+        }
+    }
+
+    @Test func knownValuesAndImpossibleDates() {
+        #expect(SigV4.amzDate(Date(timeIntervalSince1970: 1_440_938_160)) == "20150830T123600Z")
+        #expect(SigV4.amzDate(Date(timeIntervalSince1970: 951_868_799)) == "20000229T235959Z")
+        #expect(SigV4.parseAmzDate("20000229T235959Z") == Date(timeIntervalSince1970: 951_868_799))
+        for bad in ["20230229T000000Z", "20150230T000000Z", "20151301T000000Z", "20150800T000000Z", "20150830T240000Z",
+                    "20150830T126000Z", "2015083OT123600Z", "20150830 123600Z", "20150830T123600", "+0150830T123600Z"] {
+            #expect(SigV4.parseAmzDate(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func canonicalHeaderValuesAreTrimmedAndCollapsed() {
+        #expect(SigV4.canonicalHeaderValue("  a   b  c ") == "a b c")
+        #expect(SigV4.canonicalHeaderValue("\ta b\n") == "a b")
+        #expect(SigV4.canonicalHeaderValue("plain") == "plain")
+        #expect(SigV4.lowerHex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(SigV4.uriEncode("a b/ü", keepSlash: false) == "a%20b%2F%C3%BC")
+    }
+}
