@@ -52,23 +52,80 @@ enum FileSystem {
 
     /// Reads a whole file into `buffer` (grown as needed); returns the byte count.
     static func read(_ path: String, into buffer: inout [UInt8]) throws(AccuracyIOError) -> Int {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw AccuracyIOError("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        guard let n = readAll(fd, into: &buffer) else {
+            throw AccuracyIOError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return n
+    }
+
+    /// Reads an open regular file to its end into `buffer`; nil on a read error (errno says which).
+    ///
+    /// A read that returns less than was asked for is taken as the end of the file (true of regular files on
+    /// Linux and macOS), which saves the extra read that would return 0: one syscall per worker-response file.
+    static func readAll(_ fd: Int32, into buffer: inout [UInt8]) -> Int? {
         var count = 0
         while true {
             if count == buffer.count { buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, 1 << 16))) }
+            let asked = buffer.count - count
             let n = buffer.withUnsafeMutableBytes { raw in
-                systemRead(fd, raw.baseAddress! + count, raw.count - count)
+                systemRead(fd, raw.baseAddress! + count, asked)
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw AccuracyIOError("cannot read \(path): \(String(cString: strerror(errno)))")
+                return nil
             }
-            if n == 0 { return count }
             count += n
+            if n == 0 || n < asked { return count }
         }
     }
+
+    /// Opens a folder below an open folder (nil on failure).
+    static func openDirectory(_ name: String, in parent: Int32) -> Int32? {
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// Opens a folder (nil on failure).
+    static func openDirectory(_ path: String) -> Int32? {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// Lists the files ending `suffix` (sorted) of the open folder `fd`, calls `body` with them while `fd` is still
+    /// open (so they can be opened with ``read(_:in:into:)``), then closes `fd`. False when it cannot be listed.
+    static func withFiles(in fd: Int32, suffix: String, _ body: ([String]) -> Void) -> Bool {
+        guard let dir = fdopendir(fd) else {
+            close(fd)
+            return false
+        }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let e = readdir(dir) {
+            if e.pointee.d_type == 4 { continue }
+            let name = withUnsafePointer(to: &e.pointee.d_name) { p in
+                p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasSuffix(suffix) { out.append(name) }
+        }
+        out.sort()
+        body(out)
+        return true
+    }
+
+    /// Reads a whole file below an open folder into `buffer`; nil when it cannot be opened or read.
+    static func read(_ name: String, in parent: Int32, into buffer: inout [UInt8]) -> Int? {
+        let fd = openat(parent, name, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return readAll(fd, into: &buffer)
+    }
+
+    static func errorText() -> String { String(cString: strerror(errno)) }
+
+    static func closeFile(_ fd: Int32) { close(fd) }
 
     /// Reads a whole file.
     static func read(_ path: String) throws(AccuracyIOError) -> [UInt8] {

@@ -120,7 +120,8 @@ public struct GroundTruthJob: Sendable {
 
     private struct Task {
         var index: Int
-        var folder: String
+        var iteration: Int
+        var name: String
     }
 
     private struct Chunk: Sendable {
@@ -133,10 +134,18 @@ public struct GroundTruthJob: Sendable {
         guard let iterations = FileSystem.list(root) else { throw AccuracyIOError("cannot list \(root)") }
         var problems: [AccuracyError] = []
         var tasks: [Task] = []
+        var iterationPaths: [String] = []
+        var iterationFDs: [Int32] = []
+        defer { for fd in iterationFDs { FileSystem.closeFile(fd) } }
         for it in iterations.sorted(by: { $0.name < $1.name }) {
             let itPath = FileSystem.join(root, it.name)
             if it.isDirectory == false || (it.isDirectory == nil && !FileSystem.isDirectory(itPath)) { continue }
-            guard let objects = FileSystem.list(itPath) else { throw AccuracyIOError("cannot list \(itPath)") }
+            guard let objects = FileSystem.list(itPath), let itFD = FileSystem.openDirectory(itPath) else {
+                throw AccuracyIOError("cannot list \(itPath): \(FileSystem.errorText())")
+            }
+            let iteration = iterationFDs.count
+            iterationPaths.append(itPath)
+            iterationFDs.append(itFD)
             tasks.reserveCapacity(tasks.count + objects.count)
             for o in objects {
                 let folder = FileSystem.join(itPath, o.name)
@@ -154,36 +163,49 @@ public struct GroundTruthJob: Sendable {
                     }
                     continue
                 }
-                tasks.append(Task(index: index, folder: folder))
+                tasks.append(Task(index: index, iteration: iteration, name: o.name))
             }
         }
+        // Folder order from readdir is arbitrary: sort by iteration, then index, so answers come in a fixed order
+        // (results do not depend on the file system) and objects are visited in order (cache-friendly later).
+        tasks.sort { ($0.iteration, $0.index) < ($1.iteration, $1.index) }
         let element = self.element
         let chunkSize = 256
         let chunkCount = (tasks.count + chunkSize - 1) / chunkSize
         let results = Mutex<[Int: Chunk]>([:])
         let failure = Mutex<AccuracyIOError?>(nil)
         let allTasks = tasks
+        let iterationFDsCopy = iterationFDs, iterationPathsCopy = iterationPaths
         let work: @Sendable (Int) -> Void = { c in
             var chunk = Chunk(responses: ResponseCollector(element: element))
             chunk.responses.reserveCapacity(chunkSize * 4)
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             do {
                 for t in allTasks[(c * chunkSize)..<min(allTasks.count, (c + 1) * chunkSize)] {
-                    guard let entries = FileSystem.list(t.folder) else { throw AccuracyIOError("cannot list \(t.folder)") }
-                    var names = entries.filter { $0.name.hasSuffix(".json") && $0.isDirectory != true }.map(\.name)
-                    names.sort()
-                    for name in names {
-                        let path = FileSystem.join(t.folder, name)
-                        let n = try FileSystem.read(path, into: &buffer)
-                        buffer.withUnsafeBytes { raw in
-                            do throws(AccuracyError) {
-                                try chunk.responses.addWorkerResponse(UnsafeRawBufferPointer(rebasing: raw[0..<n]), objectIndex: t.index, source: path)
-                                chunk.maxIndex = max(chunk.maxIndex, t.index)
-                            } catch {
-                                if chunk.problems.count < 50 { chunk.problems.append(error) }
+                    let folder = { FileSystem.join(iterationPathsCopy[t.iteration], t.name) }
+                    guard let dfd = FileSystem.openDirectory(t.name, in: iterationFDsCopy[t.iteration]) else {
+                        throw AccuracyIOError("cannot open \(folder()): \(FileSystem.errorText())")
+                    }
+                    var ioError: AccuracyIOError? = nil
+                    let listed = FileSystem.withFiles(in: dfd, suffix: ".json") { names in
+                        for name in names {
+                            guard let n = FileSystem.read(name, in: dfd, into: &buffer) else {
+                                ioError = AccuracyIOError("cannot read \(FileSystem.join(folder(), name)): \(FileSystem.errorText())")
+                                return
+                            }
+                            buffer.withUnsafeBytes { raw in
+                                do throws(AccuracyError) {
+                                    try chunk.responses.addWorkerResponse(UnsafeRawBufferPointer(rebasing: raw[0..<n]), objectIndex: t.index,
+                                                                          source: { FileSystem.join(folder(), name) })
+                                    chunk.maxIndex = max(chunk.maxIndex, t.index)
+                                } catch {
+                                    if chunk.problems.count < 50 { chunk.problems.append(error) }
+                                }
                             }
                         }
                     }
+                    if !listed { throw AccuracyIOError("cannot list \(folder()): \(FileSystem.errorText())") }
+                    if let ioError { throw ioError }
                 }
             } catch let e as AccuracyIOError {
                 failure.withLock { if $0 == nil { $0 = e } }

@@ -158,6 +158,19 @@ struct JSONCursor {
         return try text(scanString())
     }
 
+    /// Reads a string value and returns the range of its raw (still escaped) content, building no `String`.
+    mutating func readStringRange() throws(Failure) -> Range<Int> {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string, found \(describeHere())") }
+        return try scanString()
+    }
+
+    /// Whether a raw string range holds a backslash escape.
+    func hasEscape(_ range: Range<Int>) -> Bool {
+        for j in range where bytes[j] == UInt8(ascii: "\\") { return true }
+        return false
+    }
+
     /// Reads a string or a number as text (manifests write the class index either way).
     mutating func readScalarText() throws(Failure) -> String? {
         switch peek() ?? 0 {
@@ -242,7 +255,18 @@ struct JSONCursor {
         let open = position
         position += 1
         let start = position
-        while position < bytes.count {
+        let n = bytes.count
+        while position < n {
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            while position + 8 <= n {
+                let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let q = w ^ 0x2222_2222_2222_2222, bs = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((w &- 0x2020_2020_2020_2020) & ~w)
+                if special & highs != 0 { break }
+                position += 8
+            }
+            guard position < n else { break }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 let range = start..<position

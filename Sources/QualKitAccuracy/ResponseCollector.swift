@@ -8,10 +8,12 @@ public struct ResponseCollector: Sendable {
     public var element: String
     private var elementBytes: [UInt8]
 
-    public private(set) var workerNames: [String] = []
-    private var workerIndex: [String: Int32] = [:]
-    public private(set) var labelNames: [String] = []
-    private var labelIndex: [String: Int32] = [:]
+    private var workerIds = ByteInterner()
+    private var labelIds = ByteInterner()
+    /// Worker ids by number, in order of first appearance.
+    public var workerNames: [String] { workerIds.names }
+    /// Labels by number, in order of first appearance.
+    public var labelNames: [String] { labelIds.names }
 
     /// One entry per answer, in reading order.
     private(set) var objects: [Int32] = []
@@ -37,22 +39,14 @@ public struct ResponseCollector: Sendable {
     /// Adds one answer.
     public mutating func add(object: Int, worker: String, label: String) {
         objects.append(Int32(truncatingIfNeeded: object))
-        workers.append(intern(worker, &workerNames, &workerIndex))
-        labels.append(intern(label, &labelNames, &labelIndex))
-    }
-
-    private func intern(_ s: String, _ names: inout [String], _ index: inout [String: Int32]) -> Int32 {
-        if let i = index[s] { return i }
-        let i = Int32(names.count)
-        names.append(s)
-        index[s] = i
-        return i
+        workers.append(workerIds.intern(worker))
+        labels.append(labelIds.intern(label))
     }
 
     /// Appends everything another collector gathered.
     public mutating func merge(_ other: ResponseCollector) {
-        let wmap = other.workerNames.map { intern($0, &workerNames, &workerIndex) }
-        let lmap = other.labelNames.map { intern($0, &labelNames, &labelIndex) }
+        let wmap = other.workerNames.map { workerIds.intern($0) }
+        let lmap = other.labelNames.map { labelIds.intern($0) }
         objects.append(contentsOf: other.objects)
         workers.append(contentsOf: other.workers.lazy.map { wmap[Int($0)] })
         labels.append(contentsOf: other.labels.lazy.map { lmap[Int($0)] })
@@ -69,12 +63,17 @@ public struct ResponseCollector: Sendable {
     ///   - source: A name for errors (the path).
     /// - Throws: ``AccuracyError`` naming the answer and field when the file does not have that shape.
     public mutating func addWorkerResponse(_ bytes: UnsafeRawBufferPointer, objectIndex: Int, source: String) throws(AccuracyError) {
+        try addWorkerResponse(bytes, objectIndex: objectIndex, source: { source })
+    }
+
+    /// ``addWorkerResponse(_:objectIndex:source:)`` with the name made only when there is an error.
+    mutating func addWorkerResponse(_ bytes: UnsafeRawBufferPointer, objectIndex: Int, source makeSource: () -> String) throws(AccuracyError) {
         func wrap(_ f: JSONCursor.Failure) -> AccuracyError {
-            AccuracyError(source: source, message: "not valid JSON at byte \(f.offset): \(f.message)",
+            AccuracyError(source: makeSource(), message: "not valid JSON at byte \(f.offset): \(f.message)",
                           hint: "a worker-response file is one JSON object {\"answers\": […]}")
         }
         func shape(_ message: String) -> AccuracyError {
-            AccuracyError(source: source, message: message,
+            AccuracyError(source: makeSource(), message: message,
                           hint: "each answer needs \"workerId\" and \"answerContent\": {\"\(element)\": {\"label\": \"<class>\"}}; a custom template's element name goes in --element")
         }
         var c = JSONCursor(bytes)
@@ -95,8 +94,8 @@ public struct ResponseCollector: Sendable {
                 var n = 0
                 while try c.nextElement(first: &firstElement) {
                     guard c.peek() == UInt8(ascii: "{") else { throw shape("answers[\(n)] is not an object") }
-                    var worker: String?
-                    var label: String?
+                    var worker: Range<Int>?
+                    var label: Range<Int>?
                     var sawElement = false
                     var contentKeys: [String] = []
                     try c.beginObject()
@@ -104,7 +103,7 @@ public struct ResponseCollector: Sendable {
                     while let field = try c.nextKey(first: &firstField) {
                         if c.key(field, is: "workerId") {
                             guard c.peek() == UInt8(ascii: "\"") else { throw shape("answers[\(n)].workerId is not a string") }
-                            worker = try c.readString()
+                            worker = try c.readStringRange()
                         } else if c.key(field, is: "answerContent") {
                             guard c.peek() == UInt8(ascii: "{") else { throw shape("answers[\(n)].answerContent is not an object") }
                             try c.beginObject()
@@ -118,7 +117,7 @@ public struct ResponseCollector: Sendable {
                                     while let lk = try c.nextKey(first: &firstLabel) {
                                         if c.key(lk, is: "label") {
                                             guard c.peek() == UInt8(ascii: "\"") else { throw shape("answers[\(n)].answerContent.\(element).label is not a string") }
-                                            label = try c.readString()
+                                            label = try c.readStringRange()
                                         } else {
                                             try c.skipValue()
                                         }
@@ -138,7 +137,11 @@ public struct ResponseCollector: Sendable {
                         throw shape("answers[\(n)].answerContent has no \"\(element)\" (\(found))")
                     }
                     guard let label else { throw shape("answers[\(n)].answerContent.\(element) has no \"label\"") }
-                    add(object: objectIndex, worker: worker, label: label)
+                    objects.append(Int32(truncatingIfNeeded: objectIndex))
+                    workers.append(c.hasEscape(worker) ? workerIds.intern(try c.text(worker))
+                                                       : workerIds.intern(UnsafeRawBufferPointer(rebasing: bytes[worker])))
+                    labels.append(c.hasEscape(label) ? labelIds.intern(try c.text(label))
+                                                     : labelIds.intern(UnsafeRawBufferPointer(rebasing: bytes[label])))
                     n += 1
                 }
             }
@@ -151,7 +154,7 @@ public struct ResponseCollector: Sendable {
             throw e
         } catch {
             rollBack(to: before)
-            throw AccuracyError(source: source, message: "\(error)", hint: "check the file")
+            throw AccuracyError(source: makeSource(), message: "\(error)", hint: "check the file")
         }
         if !sawAnswers {
             throw shape("no \"answers\" array")
