@@ -84,7 +84,13 @@ public struct GroundTruthJob: Sendable {
         let countSource = datasetCount != nil ? "the dataset manifest" : consolidated != nil ? "the output manifest" : "the answers"
         let (collector, responseProblems, maxIndex) = try readResponses(root: responsesRoot, limit: known, countSource: countSource)
         problems += responseProblems
-        let objectCount = known ?? (maxIndex + 1)
+        var objectCount = known ?? (maxIndex + 1)
+        if known == nil, objectCount > max(1_000_000, 100 * collector.count) {
+            // Without a manifest the count comes from the largest folder name: refuse to size arrays by a stray one.
+            problems.append(AccuracyError(source: responsesRoot, message: "object index \(maxIndex) is far above what \(collector.count) answers need",
+                                          hint: "give --dataset (the job's input manifest) so the number of objects is known"))
+            objectCount = 0
+        }
 
         // Gold.
         var gold: [GoldLabel] = []

@@ -74,7 +74,7 @@ public struct ResponseCollector: Sendable {
         }
         func shape(_ message: String) -> AccuracyError {
             AccuracyError(source: makeSource(), message: message,
-                          hint: "each answer needs \"workerId\" and \"answerContent\": {\"\(element)\": {\"label\": \"<class>\"}}; a custom template's element name goes in --element")
+                          hint: "each answer needs \"workerId\" and \"answerContent\": {\"\(element)\": {\"label\": \"<class>\"}} (the built-in text-classification template's output)")
         }
         var c = JSONCursor(bytes)
         let before = objects.count

@@ -64,6 +64,16 @@ struct ReaderErrorTests {
         #expect(p.first?.message.contains("object index 5 is not in the job (the dataset manifest has 2 objects") == true)
     }
 
+    @Test func strayHugeIndexWithoutDataset() throws {
+        let job = try TempJob()
+        try job.answers(0, [("w1", "a")])
+        try job.answers(2_000_000_000, [("w1", "a")])
+        let p = problems(job)
+        #expect(p.count == 1)
+        #expect(p.first?.message.contains("2000000000") == true)
+        #expect(p.first?.hint.contains("--dataset") == true)
+    }
+
     @Test func badManifestLines() throws {
         let job = try TempJob()
         try job.answers(0, [("w1", "a")])
