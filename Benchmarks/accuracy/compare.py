@@ -41,6 +41,7 @@ def main():
     ap.add_argument("--python", required=True)
     ap.add_argument("--object-labels", required=True)
     ap.add_argument("--crowdkit", required=True)
+    ap.add_argument("--majority", help="object,winners CSV (crowdkit_ds.py --majority): qualkit's majority must be one of them")
     ap.add_argument("--truth")
     ap.add_argument("--output-manifest")
     ap.add_argument("--tol", type=float, default=1e-9)
@@ -101,6 +102,16 @@ def main():
         print("  disagreeing objects (first 10): " +
               ", ".join(f"{o} qualkit={qds[o]} crowd-kit={ck[o]}" for o in disagreeing[:10]))
 
+    if args.majority:
+        winners = {int(r["object"]): r["winners"].split("|") for r in csv.DictReader(open(args.majority))}
+        bad = [int(r["object"]) for r in ql if r["majority"] not in winners.get(int(r["object"]), [])]
+        ties = sum(1 for w in winners.values() if len(w) > 1)
+        print(f"majority column is a most-voted label on {len(ql) - len(bad)}/{len(ql)} objects ({ties} objects tied)")
+        if bad:
+            problems.append(f"majority column not a most-voted label on {len(bad)} objects, first: " +
+                            ", ".join(f"{o} (qualkit {next(r['majority'] for r in ql if int(r['object']) == o)}, "
+                                      f"winners {'|'.join(winners.get(o, []))})" for o in bad[:5]))
+
     # Informative: consolidated column against the output manifest, and label accuracy against the truth.
     if args.output_manifest:
         names = []
@@ -113,7 +124,7 @@ def main():
         if bad:
             problems.append(f"consolidated column differs from the output manifest on {len(bad)} objects, first: {bad[:10]}")
         mv = sum(1 for r in ql if r["majority"] == names[int(r["object"])])
-        print(f"  qualkit majority = output manifest (generator's majority, random tie-break) on {mv}/{len(ql)} objects")
+        print(f"  qualkit majority = output manifest (generator's majority vote, ties broken at random) on {mv}/{len(ql)} objects")
     if args.truth:
         truth = {int(r["object"]): r["label"] for r in csv.DictReader(open(args.truth))}
         def acc(labels):

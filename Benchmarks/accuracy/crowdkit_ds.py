@@ -8,6 +8,7 @@ Reads every answer of every *.json under JOB_DIR/annotations/worker-response (ob
 name, the 0-based dataset index), builds the DataFrame crowd-kit expects (columns task, worker, label),
 runs crowdkit.aggregation.DawidSkene(n_iter, tol).fit_predict (no gold: skill is estimated from the
 responses alone, initialised from majority vote) and writes `object,label` sorted by object.
+With --majority FILE also writes the majority-vote winners of every object (several when tied).
 """
 import argparse
 import json
@@ -25,6 +26,7 @@ def main():
     ap.add_argument("--output", required=True)
     ap.add_argument("--n-iter", type=int, default=100)
     ap.add_argument("--tol", type=float, default=1e-5)
+    ap.add_argument("--majority", help="also write object,winners (the most-voted labels, '|'-joined when tied)")
     args = ap.parse_args()
 
     started = time.time()
@@ -51,6 +53,14 @@ def main():
         f.write("object,label\n")
         for task, label in result.items():
             f.write(f"{task},{label}\n")
+    if args.majority:
+        counts = df.groupby(["task", "label"]).size()
+        top = counts.groupby(level="task").transform("max")
+        winners = counts[counts == top].reset_index().groupby("task")["label"].agg(lambda ls: "|".join(sorted(ls)))
+        with open(args.majority, "w") as f:
+            f.write("object,winners\n")
+            for task, w in winners.sort_index().items():
+                f.write(f"{task},{w}\n")
     print(f"crowd-kit DawidSkene: {len(df)} responses, {len(result)} objects, {len(ds.loss_history_)} EM iterations, "
           f"read {read_s:.1f} s, fit {fit_s:.1f} s", file=sys.stderr)
 

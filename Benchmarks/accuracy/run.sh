@@ -77,7 +77,8 @@ read -r py_s py_u py_sy py_kb py_rc < <(measure python python3 "$here/notebook_m
 # Breakdown: qualkit without Dawid-Skene / object labels (reading + metrics only).
 read -r qm_s qm_u qm_sy qm_kb qm_rc < <(measure qualkit-metrics "$qk" accuracy --job "$job" \
   --dataset "$data/dataset.manifest" --gold "$data/golden.manifest" --format json)
-read -r ck_s ck_u ck_sy ck_kb ck_rc < <(measure crowdkit python3 "$here/crowdkit_ds.py" "$job" --output "$work/crowdkit.csv")
+read -r ck_s ck_u ck_sy ck_kb ck_rc < <(measure crowdkit python3 "$here/crowdkit_ds.py" "$job" --output "$work/crowdkit.csv" \
+  --majority "$work/majority.csv")
 
 if [[ "$qk_rc" != 0 || "$py_rc" != 0 || "$qm_rc" != 0 || "$ck_rc" != 0 ]]; then
   echo "a run failed: qualkit=$qk_rc python=$py_rc qualkit-metrics=$qm_rc crowd-kit=$ck_rc" >&2
@@ -107,6 +108,6 @@ if grep -qiE 'time|elapsed|ms\b' "$work/qualkit.err"; then
 fi
 
 python3 "$here/compare.py" --qualkit "$work/qualkit.json" --python "$work/python.json" \
-  --object-labels "$work/qualkit-objects.csv" --crowdkit "$work/crowdkit.csv" --truth "$data/truth.csv" \
+  --object-labels "$work/qualkit-objects.csv" --crowdkit "$work/crowdkit.csv" --majority "$work/majority.csv" --truth "$data/truth.csv" \
   --output-manifest "$job/manifests/output/output.manifest"
 sed 's/^/  /' "$work/crowdkit.err"
