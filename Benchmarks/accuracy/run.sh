@@ -69,6 +69,8 @@ read -r fl_s fl_u fl_sy fl_kb _ < <(measure floor sh -c "find '$responses_dir' -
 cores="$(nproc)"
 read -r fp_s fp_u fp_sy fp_kb _ < <(measure floor-par sh -c "find '$responses_dir' -name '*.json' -print0 | xargs -0 -P $cores -n $(( files / cores + 1 )) cat > /dev/null")
 
+read -r pf_s pf_u pf_sy pf_kb _ < <(measure python-floor python3 "$here/read_floor.py" "$job")
+
 # Side by side: qualkit (with Dawid-Skene and object labels) and the notebook-style Python.
 read -r qk_s qk_u qk_sy qk_kb qk_rc < <(measure qualkit "$qk" accuracy --job "$job" --dataset "$data/dataset.manifest" \
   --gold "$data/golden.manifest" --format json --dawid-skene --object-labels "$work/qualkit-objects.csv")
@@ -90,17 +92,19 @@ cp "$work/qualkit.out" "$work/qualkit.json"
 awk -v fl="$fl_s" -v flkb="$fl_kb" -v qk="$qk_s" -v qku="$qk_u" -v qks="$qk_sy" -v qkkb="$qk_kb" \
     -v py="$py_s" -v pyu="$py_u" -v pys="$py_sy" -v pykb="$py_kb" \
     -v qm="$qm_s" -v qmu="$qm_u" -v qms="$qm_sy" -v qmkb="$qm_kb" \
-    -v ck="$ck_s" -v cku="$ck_u" -v cks="$ck_sy" -v ckkb="$ck_kb" -v flu="$fl_u" -v fls="$fl_sy" -v fp="$fp_s" -v fpu="$fp_u" -v fps="$fp_sy" -v fpkb="$fp_kb" -v cores="$cores" 'BEGIN {
+    -v ck="$ck_s" -v cku="$ck_u" -v cks="$ck_sy" -v ckkb="$ck_kb" -v flu="$fl_u" -v fls="$fl_sy" -v fp="$fp_s" -v fpu="$fp_u" -v fps="$fp_sy" -v fpkb="$fp_kb" -v cores="$cores" -v pf="$pf_s" -v pfu="$pf_u" -v pfs="$pf_sy" -v pfkb="$pf_kb" 'BEGIN {
   printf "%-52s %8s %8s %8s %9s\n", "", "wall s", "user s", "sys s", "peak MB"
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "read-only floor (find | xargs cat, warm cache)", fl, flu, fls, flkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "read-only floor, " cores " cat processes in parallel", fp, fpu, fps, fpkb / 1024
+  printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "read-only floor, python (os.walk + read, no parse)", pf, pfu, pfs, pfkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "qualkit accuracy --dawid-skene --object-labels", qk, qku, qks, qkkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "python3 notebook_metrics.py (notebook method)", py, pyu, pys, pykb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "  qualkit accuracy without Dawid-Skene (breakdown)", qm, qmu, qms, qmkb / 1024
   printf "%-52s %8.2f %8.2f %8.2f %9.1f\n", "  crowd-kit DawidSkene (reference labels)", ck, cku, cks, ckkb / 1024
   printf "qualkit vs python: %.1fx faster (target >= 5x: %s)\n", py / qk, (py / qk >= 5 ? "met" : "MISSED")
   printf "qualkit peak memory: %.0f MB (target < 500 MB: %s); python %.0f MB\n", qkkb / 1024, (qkkb / 1024 < 500 ? "met" : "MISSED"), pykb / 1024
-  printf "time: reading floor %.2f s (1 process) = %.0f%% of python; %.2f s (%d processes) = %.0f%% of qualkit\n", fl, 100 * fl / py, fp, cores, 100 * fp / qk
+  printf "time: python: reading %.2f s (%.0f%%), JSON parsing + metrics %.2f s; cat floor %.2f s (1 process), %.2f s (%d processes)\n", pf, 100 * pf / py, py - pf, fl, fp, cores
+  printf "      qualkit: %.2f s user + %.2f s system CPU over %.2f s wall (system time = opening and reading the files)\n", qku, qks, qk
   printf "      qualkit metrics only %.2f s, Dawid-Skene + object labels %.2f s\n", qm, qk - qm
 }'
 if grep -qiE 'time|elapsed|ms\b' "$work/qualkit.err"; then
