@@ -1,23 +1,12 @@
+import QualKitTestSupport
 import Testing
 @testable import QualKitAccuracy
 
 struct DawidSkeneTests {
-    /// A deterministic generator (SplitMix64), so the synthetic job is the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// 600 objects, 3 classes with unequal priors; 6 honest workers (75%), 2 adversaries who always answer the
     /// "next" class, 1 spammer who always answers "c"; 5 answers per object from a random 5 of the 9.
     static func syntheticJob() throws -> (LabelData, truth: [Int32]) {
-        var rng = SplitMix(state: 42)
+        var rng = SeededRandom(seed: 42)
         let classes = ["a", "b", "c"]
         var collector = ResponseCollector()
         var truth: [Int32] = []

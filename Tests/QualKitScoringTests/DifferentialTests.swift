@@ -7,16 +7,7 @@ import Testing
 /// Our engine and the Python + lxml scorer in Benchmarks/scoring/score.py must agree exactly on random keys
 /// and attempts (every mapping and rounding mode, negative scores, duplicates, unknown selections, empty answers).
 @Suite struct DifferentialTests {
-    struct RNG: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias RNG = SeededRandom
 
     static func pythonAvailable() -> String? {
         let p = Process()
@@ -37,7 +28,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualkit-diff-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = RNG(state: 20_240_601)
+        var rng = RNG(seed: 20_240_601)
         var compared = 0
         for round in 0..<24 {
             let (keyXML, key) = randomKey(&rng, round: round)
