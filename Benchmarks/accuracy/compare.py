@@ -78,8 +78,9 @@ def main():
                 for x, y in zip(a if isinstance(a, list) else [a], b if isinstance(b, list) else [b]):
                     if isinstance(x, float) or isinstance(y, float):
                         max_float_diff = max(max_float_diff, abs(x - y))
-    print(f"metrics: {len(pw)} workers, {len(FIELDS)} fields each, {field_diffs} field differences, "
-          f"largest float difference {max_float_diff:.2e} (tolerance {args.tol:g})")
+    no_gold = sum(1 for w in pw.values() if w["goldAccuracy"] is None)
+    print(f"metrics: {len(pw)} workers ({no_gold} without gold), {len(FIELDS)} fields each, {field_diffs} field "
+          f"differences, largest float difference {max_float_diff:.2e} (tolerance {args.tol:g})")
 
     # Object labels: qualkit's Dawid-Skene against crowd-kit's.
     ql = list(csv.DictReader(open(args.object_labels)))
@@ -89,6 +90,9 @@ def main():
     agree = sum(1 for o in common if qds[o] == ck[o])
     agreement = agree / len(ck) if ck else 0.0
     disagreeing = sorted(o for o in common if qds[o] != ck[o])
+    if isinstance(qk.get("dawidSkene"), dict):
+        print("qualkit dawidSkene: " + ", ".join(f"{k} {v}" for k, v in qk["dawidSkene"].items()
+                                                  if not isinstance(v, (list, dict))))
     print(f"dawid-skene: qualkit and crowd-kit agree on {agree}/{len(ck)} objects = {100 * agreement:.3f}% "
           f"(target >= {100 * args.min_agreement:g}%)")
     if set(qds) != set(ck):

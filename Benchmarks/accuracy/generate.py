@@ -89,6 +89,8 @@ def answer(rng, worker, truth):
     r = rng.random()
     if kind == "random":
         return rng.randrange(3)
+    if kind == "drive-by":
+        return truth if r < skill else rng.randrange(3)
     if kind == "adversarial":
         return (truth + 1) % 3 if r < skill else rng.randrange(3)
     if r < skill:
@@ -113,6 +115,8 @@ def main():
     ap.add_argument("--gold-fraction", type=float, default=0.05)
     ap.add_argument("--split-fraction", type=float, default=0.0,
                     help="fraction of objects written as one file per answer instead of one file per object")
+    ap.add_argument("--drive-by", type=int, default=4,
+                    help="extra workers who answer only 1-3 non-gold objects each (gold accuracy absent)")
     ap.add_argument("--batch", type=int, default=10_000, help="objects per iteration-N folder")
     args = ap.parse_args()
     if args.per_object > args.pool:
@@ -121,6 +125,7 @@ def main():
     started = time.time()
     rng = random.Random(args.seed)
     pool = make_pool(rng, args.pool)
+    main_pool = len(pool)
     weights = [w[3] for w in pool]
     cum_weights = []
     total = 0.0
@@ -138,6 +143,16 @@ def main():
     n = args.objects
     truths = rng.choices(range(3), weights=PRIORS, k=n)
     gold_set = set(rng.sample(range(n), int(round(n * args.gold_fraction))))
+    # Drive-by workers: each takes the last seat of 1-3 non-gold objects, so they never see gold.
+    drive_slots = {}
+    for j in range(args.drive_by):
+        pool.append((f"public.us-east-1.ADRIVEBY{j:05d}", "drive-by", 0.8, 0.0, rng.randrange(3)))
+        for _ in range(rng.randint(1, 3)):
+            while True:
+                o = rng.randrange(n)
+                if o not in gold_set and o not in drive_slots:
+                    drive_slots[o] = len(pool) - 1
+                    break
     counts = [0] * len(pool)
 
     dataset = open(os.path.join(out, "dataset.manifest"), "w")
@@ -167,12 +182,14 @@ def main():
         chosen = []
         picked = set()
         while len(chosen) < args.per_object:
-            for w in rng.choices(range(len(pool)), cum_weights=cum_weights, k=args.per_object * 2):
+            for w in rng.choices(range(main_pool), cum_weights=cum_weights, k=args.per_object * 2):
                 if w not in picked:
                     picked.add(w)
                     chosen.append(w)
                     if len(chosen) == args.per_object:
                         break
+        if i in drive_slots:
+            chosen[-1] = drive_slots[i]
         # The object's batch is posted at some time; each worker accepts and submits after it.
         clock = base + dt.timedelta(seconds=i * 3 + rng.randrange(3))
         entries = []

@@ -28,7 +28,8 @@ qk="$BIN_DIR/qualkit"
 python3 -c 'import crowdkit' 2> /dev/null || { echo "crowd-kit missing: pip install -r $here/requirements.txt" >&2; exit 2; }
 
 if [[ "${KEEP:-0}" == 1 ]]; then
-  data="$root/Benchmarks/.work/accuracy/o$objects-k$per_object-p$pool-s$seed-f$split"
+  gen_hash="$(md5sum "$here/generate.py" | cut -c1-8)"
+  data="$root/Benchmarks/.work/accuracy/o$objects-k$per_object-p$pool-s$seed-f$split-$gen_hash"
   work="$data.run"
   mkdir -p "$work"
 else
