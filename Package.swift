@@ -150,8 +150,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // `qualkit accuracy`: gold-standard worker accuracy of labelling jobs (Ground Truth, MTurk batches), Dawid–Skene.
+        // The getdents64 system call (variadic `syscall` is out of Swift's reach): bulk folder listing on Linux.
+        .target(name: "CDirectoryListing", path: "Sources/CDirectoryListing"),
         .target(
             name: "QualKitAccuracy",
+            dependencies: ["CDirectoryListing"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,8 +13,9 @@ import Darwin
 /// the mean of those distributions; worker w's row for true class j is the expected count of each answer given
 /// j, plus `smoothing` in every cell, normalised (so a class a worker never met gives a uniform row, never a
 /// division by zero). E-step: each object's distribution ∝ prior × Π over its answers of the answering worker's
-/// probability of that answer. Stops when no object's probability moves more than `tolerance` (1e-5), or after
-/// `maxIterations`. Flat arrays throughout: objects × classes, workers × classes × classes.
+/// probability of that answer. Stops when the log-likelihood of the answers, per answer, gains less than
+/// `tolerance` (1e-5) in an iteration (crowd-kit's rule), when no object's probability moves more than
+/// `tolerance`, or after `maxIterations`. Flat arrays throughout: objects × classes, workers × classes × classes.
 public struct DawidSkene: Sendable {
     public var tolerance = 1e-5
     public var maxIterations = 100
@@ -69,6 +70,7 @@ public struct DawidSkene: Sendable {
         var byObject: (start: [Int], order: [Int32])? = nil
         var iterations = 0
         var converged = false
+        var previousLogLikelihood = -Double.infinity
         let answeredCount = max(1, answered.reduce(0) { $0 + ($1 ? 1 : 0) })
         while iterations < maxIterations && k > 0 {
             iterations += 1
@@ -121,14 +123,17 @@ public struct DawidSkene: Sendable {
                 }
             }
             var change = 0.0
+            var logLikelihood = 0.0
             for o in 0..<n where answered[o] {
                 var s = 0.0
                 for c in 0..<q { s += logT[o * q + c].sum() }
                 if !(s > 1e-250) || !s.isFinite {
-                    redoInLogSpace(o, into: &logT, q: q, k: k, priors: priors, logColumns: logColumns, byObject: &byObject, data: data)
+                    let scale = redoInLogSpace(o, into: &logT, q: q, k: k, priors: priors, logColumns: logColumns, byObject: &byObject, data: data)
                     s = 0
                     for c in 0..<q { s += logT[o * q + c].sum() }
+                    logLikelihood += scale
                 }
+                logLikelihood += log(s)
                 for c in 0..<q {
                     let v = logT[o * q + c] / s
                     let d = v - t[o * q + c]
@@ -136,10 +141,12 @@ public struct DawidSkene: Sendable {
                     t[o * q + c] = v
                 }
             }
-            if change < tolerance {
+            let perAnswer = logLikelihood / Double(max(count, 1))
+            if change < tolerance || perAnswer - previousLogLikelihood < tolerance {
                 converged = true
                 break
             }
+            previousLogLikelihood = perAnswer
         }
         var result = [Int32](repeating: -1, count: n)
         var posteriors = [Double](repeating: 0, count: n * k)
@@ -168,8 +175,9 @@ public struct DawidSkene: Sendable {
     }
 
     /// The E-step for one object in log space (when the product of its probabilities underflows: very many answers).
+    /// Returns the log of the scale taken out (the values written are the probabilities divided by e^scale).
     private func redoInLogSpace(_ o: Int, into lt: inout [SIMD4<Double>], q: Int, k: Int, priors: [Double],
-                                logColumns: [SIMD4<Double>], byObject: inout (start: [Int], order: [Int32])?, data: LabelData) {
+                                logColumns: [SIMD4<Double>], byObject: inout (start: [Int], order: [Int32])?, data: LabelData) -> Double {
         if byObject == nil {
             var start = [Int](repeating: 0, count: data.objectCount + 1)
             for r in 0..<data.responseCount { start[Int(data.responseObject[r]) + 1] += 1 }
@@ -194,5 +202,6 @@ public struct DawidSkene: Sendable {
         let top = logs.max() ?? 0
         for c in 0..<q { lt[o * q + c] = .zero }
         for j in 0..<k { lt[o * q + j / 4][j % 4] = exp(logs[j] - top) }
+        return top
     }
 }

@@ -1,3 +1,4 @@
+import CDirectoryListing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -97,6 +98,16 @@ enum FileSystem {
     /// Lists the files ending `suffix` (sorted) of the open folder `fd`, calls `body` with them while `fd` is still
     /// open (so they can be opened with ``read(_:in:into:)``), then closes `fd`. False when it cannot be listed.
     static func withFiles(in fd: Int32, suffix: String, _ body: ([String]) -> Void) -> Bool {
+        #if os(Linux)
+        // getdents64 straight into a buffer: 2 system calls per folder instead of fdopendir's 5.
+        if var names = listWithGetdents(fd, suffix: suffix) {
+            names.sort()
+            body(names)
+            close(fd)
+            return true
+        }
+        lseek(fd, 0, SEEK_SET)  // start the fallback listing from the first entry
+        #endif
         guard let dir = fdopendir(fd) else {
             close(fd)
             return false
@@ -114,6 +125,38 @@ enum FileSystem {
         body(out)
         return true
     }
+
+    #if os(Linux)
+    /// The names ending `suffix` of the entries of open folder `fd` that are not folders, read with getdents64;
+    /// nil when the call fails (the caller falls back to readdir, which reports the error).
+    static func listWithGetdents(_ fd: Int32, suffix: String) -> [String]? {
+        // linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
+        let size = 32 * 1024
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+        defer { buffer.deallocate() }
+        var names: [String] = []
+        while true {
+            let n = qk_getdents64(fd, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { return names }
+            var offset = 0
+            while offset < n {
+                let record = buffer + offset
+                let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
+                guard length > 19 else { return nil }
+                let type = record.load(fromByteOffset: 18, as: UInt8.self)
+                if type != 4 {
+                    let name = String(cString: (record + 19).assumingMemoryBound(to: CChar.self))
+                    if name.hasSuffix(suffix) { names.append(name) }
+                }
+                offset += length
+            }
+        }
+    }
+    #endif
 
     /// Reads a whole file below an open folder into `buffer`; nil when it cannot be opened or read.
     static func read(_ name: String, in parent: Int32, into buffer: inout [UInt8]) -> Int? {
