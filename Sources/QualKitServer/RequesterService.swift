@@ -187,7 +187,10 @@ public struct RequesterService: Sendable {
             ? StoredNotification(workerId: r.workerId, subject: "Qualification granted: \(t.name)",
                                  message: "You have been granted the qualification \"\(t.name)\" with value \(value).", sentAt: now())
             : nil
-        try await store.grant(typeId: t.id, workerId: r.workerId, value: value, at: now(), notification: note)
+        guard try await store.grant(typeId: t.id, workerId: r.workerId, value: value, at: now(), notification: note) else {
+            // Deleted between the check above and the write.
+            throw ServiceError.request("You requested a QualificationType that does not exist.", TurkErrorCode.qualificationTypeDoesNotExist)
+        }
         return EmptyResponse()
     }
 

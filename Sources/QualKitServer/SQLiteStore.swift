@@ -163,13 +163,17 @@ public final class SQLiteStore: QualificationStore {
 
     // MARK: Qualifications
 
-    public func grant(typeId: String, workerId: String, value: Int32, at: Date, notification: StoredNotification?) async throws {
+    public func grant(typeId: String, workerId: String, value: Int32, at: Date, notification: StoredNotification?) async throws -> Bool {
         try await pool.write { db in
+            let live = try Bool.fetchOne(try db.cachedStatement(sql: "SELECT deleted = 0 FROM qualification_types WHERE id = ?"),
+                                         arguments: [typeId]) ?? false
+            guard live else { return false }
             try db.cachedStatement(sql: """
                 INSERT INTO qualifications (type_id, worker_id, value, granted, grant_time) VALUES (?, ?, ?, 1, ?)
                 ON CONFLICT (type_id, worker_id) DO UPDATE SET value = excluded.value, granted = 1, grant_time = excluded.grant_time
                 """).execute(arguments: [typeId, workerId, value, at.timeIntervalSince1970])
             if let n = notification { try Self.insert(n, db) }
+            return true
         }
     }
 

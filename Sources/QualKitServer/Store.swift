@@ -157,7 +157,9 @@ public protocol QualificationStore: Sendable {
     func types(requester: String?, query: String?, onlyActive: Bool, after: String?, limit: Int) async throws -> StorePage<StoredQualificationType>
 
     // Qualifications
-    func grant(typeId: String, workerId: String, value: Int32, at: Date, notification: StoredNotification?) async throws
+    /// Grants (or updates) the qualification in one transaction that also checks the type is still live; false
+    /// when it was deleted meanwhile (nothing written then).
+    func grant(typeId: String, workerId: String, value: Int32, at: Date, notification: StoredNotification?) async throws -> Bool
     /// Sets a granted qualification to revoked; false when the worker holds none (or it is already revoked).
     func revoke(typeId: String, workerId: String, notification: StoredNotification?) async throws -> Bool
     func qualification(typeId: String, workerId: String) async throws -> StoredQualification?

@@ -37,6 +37,18 @@ struct StoreTests {
         #expect(try await f.store.accessKeys().map(\.revoked) == [true])
     }
 
+    @Test func grantsNeverLandOnADeletedType() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let id = try await f.createType("short-lived").qualificationTypeId
+        #expect(try await f.store.grant(typeId: id, workerId: "A1BEFORE", value: 3, at: Date(), notification: nil))
+        try await f.store.deleteType(id: id, at: Date())
+        // The service checked the type before this write; the store checks again inside the write's transaction.
+        #expect(try await !f.store.grant(typeId: id, workerId: "A1AFTER", value: 3, at: Date(), notification: nil))
+        #expect(try await f.store.qualification(typeId: id, workerId: "A1AFTER") == nil)
+        #expect(try await !f.store.grant(typeId: "NOSUCHTYPE", workerId: "A1AFTER", value: 3, at: Date(), notification: nil))
+    }
+
     @Test func workerLinkDurations() {
         #expect(WorkerLink.parseDuration("7d") == 604_800)
         #expect(WorkerLink.parseDuration("12h") == 43_200)
