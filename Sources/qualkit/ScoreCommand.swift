@@ -192,6 +192,8 @@ struct InputReader {
     private var files: [String] = []
     private var stream: (fd: Int32, name: String, splitter: JSONRecordSplitter, close: Bool)? = nil
     private var buffered: [JSONItem] = []
+    /// The first record of `buffered` not yet handed out.
+    private var next = 0
     static let chunkAttempts = 128
     static let blockSize = 1 << 20
 
@@ -204,8 +206,10 @@ struct InputReader {
         var chunk: [AttemptInput] = []
         var bytes = 0
         while chunk.count < Self.chunkAttempts && bytes < Self.blockSize {
-            if !buffered.isEmpty, let s = stream {
-                let item = buffered.removeFirst()
+            if next < buffered.count, let s = stream {
+                // An index, not removeFirst(): a 1 MiB block holds hundreds of records (no shifting per record).
+                let item = buffered[next]
+                next += 1
                 bytes += item.bytes.count
                 chunk.append(.json(item, input: s.name))
                 continue
@@ -219,9 +223,11 @@ struct InputReader {
                     stream = nil
                     for item in buffered { chunk.append(.json(item, input: s.name)) }
                     buffered = []
+                    next = 0
                     continue
                 }
                 buffered = s.splitter.feed(UnsafeRawBufferPointer(rebasing: block[0..<n]))
+                next = 0
                 stream = s
                 continue
             }
@@ -254,6 +260,7 @@ struct InputReader {
             } else {
                 var splitter = JSONRecordSplitter(input: "-")
                 buffered = splitter.feed(stdinPrefix)
+                next = 0
                 stdinPrefix = []
                 stream = (STDIN_FILENO, "-", splitter, false)
             }
