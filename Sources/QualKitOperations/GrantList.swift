@@ -1,3 +1,5 @@
+import MTurkAPI
+
 /// One row of a grants file: a worker and the value to grant.
 public struct GrantRow: Sendable, Hashable, Codable {
     public var workerId: String
@@ -31,10 +33,8 @@ public struct GrantListErrors: Error, Sendable, CustomStringConvertible {
 public enum GrantList {
     public static let workerIdPattern = "^A[A-Z0-9]+$"
 
-    public static func isValidWorkerId(_ s: String) -> Bool {
-        guard s.count >= 2, s.count <= 64, s.first == "A" else { return false }
-        return s.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
-    }
+    /// MTurk's WorkerId rule, the same one `qualkit serve` enforces (``MTurkLimits/isValidWorkerId(_:)``).
+    public static func isValidWorkerId(_ s: String) -> Bool { MTurkLimits.isValidWorkerId(s) }
 
     /// Parses the whole file; every bad line is reported (nothing is granted from a file with errors).
     public static func parse(_ text: String, defaultValue: Int32 = 1) -> Result<[GrantRow], GrantListErrors> {
