@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MTurkAPI
 
 /// `qualkit.lock`: which qualification type each test became on each endpoint, meant to be committed.
 /// An id is only ever used against the endpoint it was created on.
@@ -75,6 +76,6 @@ public struct Ledger: Codable, Sendable, Hashable {
             hasher.update(data: Data(":".utf8))
             hasher.update(data: Data(part.utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return SigV4.lowerHex(hasher.finalize())
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MTurkAPI
 
 /// Signed worker links: `BASE/worker/types/TYPE?w=WORKER&e=EXPIRES&t=TOKEN`, where TOKEN is an HMAC-SHA256 of the
 /// type, the worker and the expiry (epoch seconds) under the server's link key. Only the holder of the link can
@@ -7,8 +8,7 @@ import Foundation
 public enum WorkerLink {
     public static func token(key: [UInt8], typeId: String, workerId: String, expires: Int64) -> String {
         let message = "qualkit-link-v1\n\(typeId)\n\(workerId)\n\(expires)"
-        return HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: key))
-            .map { String(format: "%02x", $0) }.joined()
+        return SigV4.lowerHex(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: key)))
     }
 
     public static func path(key: [UInt8], typeId: String, workerId: String, expires: Int64) -> String {
