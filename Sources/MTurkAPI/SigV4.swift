@@ -15,9 +15,12 @@ public enum SigV4 {
         var out: [UInt8] = []
         out.reserveCapacity(16)
         func digits(_ value: Int, _ count: Int) {
-            var v = value, buffer = [UInt8](repeating: UInt8(ascii: "0"), count: count)
-            for i in stride(from: count - 1, through: 0, by: -1) { buffer[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
-            out += buffer
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
         digits(y, 4); digits(m, 2); digits(d, 2)
         out.append(UInt8(ascii: "T"))
@@ -115,8 +118,15 @@ public enum SigV4 {
     /// Header value as signed: trimmed, inner runs of spaces collapsed to one.
     public static func canonicalHeaderValue(_ value: String) -> String {
         let collapsed = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-        guard collapsed.first?.isWhitespace == true || collapsed.last?.isWhitespace == true else { return collapsed }
-        return String(collapsed.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        return String(trim(collapsed[...], \.isWhitespace))
+    }
+
+    /// `s` without the leading and trailing characters `isTrimmed` accepts.
+    static func trim(_ s: Substring, _ isTrimmed: (Character) -> Bool) -> Substring {
+        var t = s
+        while let f = t.first, isTrimmed(f) { t = t.dropFirst() }
+        while let l = t.last, isTrimmed(l) { t = t.dropLast() }
+        return t
     }
 
     public static func hexSHA256<D: DataProtocol>(_ data: D) -> String {
@@ -277,7 +287,7 @@ public struct SigV4Verifier: Sendable {
         }
         var fields: [String: String] = [:]
         for part in authorization.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-            let kv = Self.trimSpaces(part).split(separator: "=", maxSplits: 1)
+            let kv = SigV4.trim(part) { $0 == " " || $0 == "\t" }.split(separator: "=", maxSplits: 1)
             if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
         }
         guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"], let provided = fields["Signature"] else {
@@ -313,13 +323,6 @@ public struct SigV4Verifier: Sendable {
                                        stringToSign: toSign)
         guard constantTimeEqual(Array(expected.utf8), Array(provided.utf8)) else { return .failure(.signatureMismatch) }
         return .success(accessKeyId)
-    }
-
-    static func trimSpaces(_ s: Substring) -> Substring {
-        var t = s
-        while let f = t.first, f == " " || f == "\t" { t = t.dropFirst() }
-        while let l = t.last, l == " " || l == "\t" { t = t.dropLast() }
-        return t
     }
 
     private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
