@@ -91,6 +91,7 @@ let package = Package(
             name: "qualkit-load",
             dependencies: [
                 "MTurkAPI", "MTurkClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -7,37 +7,44 @@
 // and after every `--read-every`-th grant a GetQualificationScore of a worker it granted before. Credentials come from
 // the usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_SHARED_CREDENTIALS_FILE). No retries: every
 // failure is counted and reported, so "acknowledged" means the server said yes to that one call.
+import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import MTurkAPI
 import MTurkClient
 import NIOCore
 
-struct Options {
+struct Options: ParsableCommand, Sendable {
+    static let configuration = CommandConfiguration(
+        commandName: "qualkit-load",
+        abstract: "Signed requester calls from N connections against qualkit serve or any MTurk-compatible endpoint.")
+
+    @Argument(help: "The endpoint: local, sandbox, production or an http(s) URL.", transform: { text in
+        guard let endpoint = Endpoint.parse(text) else { throw ValidationError("not an endpoint: \(text)") }
+        return endpoint
+    })
     var endpoint: Endpoint
+
+    @Argument(help: "The qualification type to grant.")
     var typeId: String
+
+    @Option(help: "Concurrent connections, one call in flight on each.")
     var connections = 16
+
+    @Option(name: .customLong("grants"), help: "AssociateQualificationWithWorker calls per connection.")
     var grantsPerConnection = 5000
+
+    @Option(help: "A GetQualificationScore after every this many grants.")
     var readEvery = 10
+
+    @Option(help: "Letters and digits that make this run's worker ids distinct.")
     var prefix = "L"
 
-    static func parse(_ args: [String]) -> Options? {
-        guard args.count >= 2, let endpoint = Endpoint.parse(args[0]) else { return nil }
-        var o = Options(endpoint: endpoint, typeId: args[1])
-        var i = 2
-        while i < args.count {
-            guard i + 1 < args.count else { return nil }
-            let v = args[i + 1]
-            switch args[i] {
-            case "--connections": guard let n = Int(v), n > 0 else { return nil }; o.connections = n
-            case "--grants": guard let n = Int(v), n > 0 else { return nil }; o.grantsPerConnection = n
-            case "--read-every": guard let n = Int(v), n > 0 else { return nil }; o.readEvery = n
-            case "--prefix": guard !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }; o.prefix = v
-            default: return nil
-            }
-            i += 2
+    func validate() throws {
+        guard connections > 0, grantsPerConnection > 0, readEvery > 0 else { throw ValidationError("counts must be positive") }
+        guard !prefix.isEmpty, prefix.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            throw ValidationError("--prefix takes letters and digits")
         }
-        return o
     }
 }
 
@@ -73,13 +80,7 @@ func valueFor(_ n: Int) -> Int32 { Int32(n % 101) }
 @main
 struct LoadGenerator {
     static func main() async {
-        guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-            FileHandle.standardError.write(Data("""
-                usage: qualkit-load ENDPOINT TYPE_ID [--connections N] [--grants N] [--read-every N] [--prefix ALNUM]
-
-                """.utf8))
-            exit(2)
-        }
+        let options = Options.parseOrExit()
         let credentials: AccessKey
         do { credentials = try CredentialsResolver().resolve() } catch {
             FileHandle.standardError.write(Data("qualkit-load: \(error)\n".utf8))
