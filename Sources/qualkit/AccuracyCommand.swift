@@ -158,11 +158,6 @@ enum AccuracyOutput {
         return String(format: "%.\(digits)f", x)
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     static let csvHeader = "workerId,responses,objects,goldResponses,goldAccuracy,goldIntervalLow,goldIntervalHigh,consolidatedAccuracy,consolidatedIntervalLow,consolidatedIntervalHigh,weightedGoldAccuracy,dawidSkeneAccuracy"
 
     static func csv(_ r: AccuracyReport) -> String {
