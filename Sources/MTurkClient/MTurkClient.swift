@@ -26,13 +26,18 @@ public struct MTurkClient: Sendable {
     /// The process-wide HTTP client. Failed connections are not retried inside the connection pool (which would
     /// keep trying until each request's deadline, minutes for a refused port): ``RetryPolicy`` decides, because
     /// it knows which calls are safe to repeat. Redirects are refused: a signed call must reach the host it names.
-    public static let sharedHTTPClient: HTTPClient = {
+    public static let sharedHTTPClient = makeHTTPClient()
+
+    /// An HTTP client configured as ``sharedHTTPClient`` is, keeping up to `connectionsPerHost` connections open
+    /// (for callers that run more calls at once, such as a load generator). The caller shuts it down.
+    public static func makeHTTPClient(connectionsPerHost: Int = 8) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
         configuration.timeout.connect = .seconds(10)
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    }
 
     /// Called before each retry (attempt number, the failure, the wait): for progress output.
     public typealias RetryObserver = @Sendable (Int, MTurkClientError, Duration) -> Void

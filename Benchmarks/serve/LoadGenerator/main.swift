@@ -12,7 +12,6 @@ import AsyncHTTPClient
 import Foundation
 import MTurkAPI
 import MTurkClient
-import NIOCore
 
 struct Options: ParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
@@ -86,11 +85,7 @@ struct LoadGenerator {
             FileHandle.standardError.write(Data("qualkit-load: \(error)\n".utf8))
             exit(2)
         }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.connections
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(10)
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let http = MTurkClient.makeHTTPClient(connectionsPerHost: options.connections)
         let client = MTurkClient(endpoint: options.endpoint, credentials: credentials, retry: .none, httpClient: http)
 
         let clock = ContinuousClock()
