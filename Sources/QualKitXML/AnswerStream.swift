@@ -1,4 +1,9 @@
 internal import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One `<Answer>` of a QuestionFormAnswers document as the streaming parser saw it.
 ///
@@ -44,6 +49,8 @@ public struct SelectionViews: RandomAccessCollection {
 public final class AnswerStreamParser {
     private let ctxt: xmlParserCtxtPtr
     private let state: UnsafeMutablePointer<AnswerStreamState>
+    /// A copy of the document followed by a NUL byte, for libxml2 to read in place (reused, grown as needed).
+    private var terminated: UnsafeMutableRawBufferPointer
     public let limits: XMLLimits
 
     public init(limits: XMLLimits = .answers) {
@@ -55,12 +62,37 @@ public final class AnswerStreamParser {
         state.initialize(to: AnswerStreamState())
         ctxt.pointee.sax.pointee = AnswerStreamState.makeHandler()
         ctxt.pointee._private = UnsafeMutableRawPointer(state)
+        terminated = .allocate(byteCount: 4096, alignment: 16)
     }
 
     deinit {
         xmlFreeParserCtxt(ctxt)
         state.deinitialize(count: 1)
         state.deallocate()
+        terminated.deallocate()
+    }
+
+    /// Runs libxml2 over the document with the handler installed in the context. UTF-8 text is copied, with a
+    /// NUL byte after it, to where libxml2 reads it in place; other text goes through libxml2's own input buffer,
+    /// which can convert encodings.
+    private func run(_ bytes: UnsafeRawBufferPointer, utf8: Bool, file: String?) {
+        var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+        guard utf8 else {
+            _ = xmlCtxtReadMemory(ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                  file ?? "answers.xml", nil, options)
+            return
+        }
+        // A declared encoding is ignored: the text is UTF-8 (read natively, without a converter pass).
+        options |= Int32(XML_PARSE_IGNORE_ENC.rawValue)
+        if terminated.count < bytes.count + 1 {
+            terminated.deallocate()
+            terminated = .allocate(byteCount: max(bytes.count + 1, terminated.count * 2), alignment: 16)
+        }
+        terminated.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        terminated[bytes.count] = 0
+        if clibxml2_parse_in_place(ctxt, terminated.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), options) != 0 {
+            ctxt.pointee.wellFormed = 0
+        }
     }
 
     /// Parses one document and calls `onAnswer` for each `<Answer>` in document order.
@@ -85,14 +117,22 @@ public final class AnswerStreamParser {
         }
         if Self.isBlank(bytes) { return nil }
         let utf8 = forceUTF8 || Self.declaresASCII(bytes)
-        var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
-        if utf8 { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
+        if utf8, let nul = memchr(bytes.baseAddress!, 0, bytes.count) {
+            // libxml2 takes a NUL byte for the end of UTF-8 text: what follows would go unread. XML forbids it anyway.
+            let offset = bytes.baseAddress!.distance(to: UnsafeRawPointer(nul))
+            var line = 1, lineStart = 0
+            for k in 0..<offset where bytes[k] == 0x0A {
+                line += 1
+                lineStart = k + 1
+            }
+            return Diagnostic(.malformedXML, nil, "the document holds a NUL character (U+0000), which XML does not allow",
+                              hint: "remove it (a NUL often means UTF-16 text or bytes cut from a binary file)",
+                              at: SourceLocation(file: file, line: line, column: offset - lineStart + 1))
+        }
         return withoutActuallyEscaping(onAnswer) { callback in
             state.pointee.reset(callback: callback)
             defer { state.pointee.callback = nil }
-            _ = xmlCtxtReadMemory(
-                ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                file ?? "answers.xml", utf8 ? "UTF-8" : nil, options)
+            run(bytes, utf8: utf8, file: file)
             if let doc = ctxt.pointee.myDoc {  // never built by our handler; free defensively
                 xmlFreeDoc(doc)
                 ctxt.pointee.myDoc = nil
@@ -123,10 +163,11 @@ public final class AnswerStreamParser {
         let saved = ctxt.pointee.sax.pointee
         ctxt.pointee.sax.pointee = handler
         defer { ctxt.pointee.sax.pointee = saved }
-        var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
-        if forceUTF8 { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
-        _ = xmlCtxtReadMemory(ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                              "answers.xml", forceUTF8 ? "UTF-8" : nil, options)
+        run(bytes, utf8: forceUTF8, file: nil)
+        if let doc = ctxt.pointee.myDoc {
+            xmlFreeDoc(doc)
+            ctxt.pointee.myDoc = nil
+        }
         return ctxt.pointee.wellFormed != 0
     }
 

@@ -157,6 +157,24 @@ enum K {
         #expect(K.score(k, K.answers([("q1", ["&#233;"])])).score?.sum == 4)
     }
 
+    @Test func textFromJSONIsUTF8WhateverItsDeclarationSays() throws {
+        let k = try K.key([("q1", [(["é"], 4)], nil)])
+        let xml = K.answers([("q1", ["é"])], decl: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>")
+        #expect(AttemptScorer(key: k).score(xml: xml, forceUTF8: true).score?.sum == 4)
+        // From a file, the declaration counts: the two bytes of "é" are read as two Latin-1 characters.
+        #expect(AttemptScorer(key: k).score(xml: xml, forceUTF8: false).score?.sum == 0)
+    }
+
+    @Test func aNULCharacterFailsTheAttemptWithItsPosition() throws {
+        // libxml2 would stop reading at the NUL and never see the text after it.
+        var xml = K.answers([("q1", ["a"])])
+        xml += [0] + Array("<junk".utf8)
+        let failure = try #require(AttemptScorer(key: key).score(xml: xml, forceUTF8: true).failure)
+        #expect(failure.kind == "malformed-xml")
+        #expect(failure.message.contains("NUL"))
+        #expect(failure.line == 1 && failure.column == xml.count - 5)
+    }
+
     @Test func theScorerKeepsWorkingAfterAFailure() {
         let scorer = AttemptScorer(key: key)
         #expect(scorer.score(xml: Array("<oops".utf8)).failure != nil)
