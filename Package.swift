@@ -56,9 +56,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Exact AnswerKey scoring, batch scoring, item analysis (pure: bytes and values in, values out).
+        // JSON string escapes, shared by the byte-level JSON readers of scoring and accuracy.
+        .target(name: "JSONEscapes", swiftSettings: swiftSettings),
         .target(
             name: "QualKitScoring",
-            dependencies: ["QualKit"],
+            dependencies: ["QualKit", "JSONEscapes"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -153,7 +155,7 @@ let package = Package(
         .target(name: "CDirectoryListing", path: "Sources/CDirectoryListing"),
         .target(
             name: "QualKitAccuracy",
-            dependencies: ["CDirectoryListing"],
+            dependencies: ["CDirectoryListing", "JSONEscapes"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import JSONEscapes
 /// A small pull reader over JSON bytes: walks objects and arrays, reads strings, skips what is not needed.
 ///
 /// It checks syntax fully (strings, escapes, numbers, literals, nesting) so a damaged file is an error, not a
@@ -288,23 +289,6 @@ struct JSONCursor {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= raw.count else { return nil }
-            var v: UInt32 = 0
-            for k in 0..<4 {
-                let c = raw[at + k]
-                let d: UInt8
-                switch c {
-                case 0x30...0x39: d = c - 0x30
-                case 0x41...0x46: d = c - 0x41 + 10
-                case 0x61...0x66: d = c - 0x61 + 10
-                default: return nil
-                }
-                v = v << 4 | UInt32(d)
-            }
-            return v
-        }
-        func append(_ scalar: Unicode.Scalar) { out.append(contentsOf: String(Character(scalar)).utf8) }
         while i < raw.count {
             let b = raw[i]
             guard b == UInt8(ascii: "\\") else {
@@ -312,34 +296,10 @@ struct JSONCursor {
                 i += 1
                 continue
             }
-            guard i + 1 < raw.count else { throw Failure(offset: offset + i, message: "dangling backslash in a string") }
-            let e = raw[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard let high = hex4(i) else { throw Failure(offset: offset + i, message: "bad \\u escape (four hex digits needed)") }
-                i += 4
-                if (0xD800..<0xDC00).contains(high) {
-                    guard i + 6 <= raw.count, raw[i] == 0x5C, raw[i + 1] == UInt8(ascii: "u"), let low = hex4(i + 2),
-                          (0xDC00..<0xE000).contains(low)
-                    else { throw Failure(offset: offset + i, message: "unpaired surrogate in a \\u escape") }
-                    i += 6
-                    append(Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!)
-                } else if let s = Unicode.Scalar(high) {
-                    append(s)
-                } else {
-                    throw Failure(offset: offset + i, message: "unpaired surrogate in a \\u escape")
-                }
-            default:
-                throw Failure(offset: offset + i - 1, message: "unknown escape \\\(Character(Unicode.Scalar(e)))")
+            do throws(JSONEscape.Problem) {
+                i += try JSONEscape.decode(raw, at: i, appendingTo: &out)
+            } catch {
+                throw Failure(offset: offset + i, message: error.message)
             }
         }
         return String(decoding: out, as: UTF8.self)

@@ -36,17 +36,33 @@ public struct BatchScorer: Sendable {
     public final class Worker {
         let scorer: AttemptScorer
         let compare: AttemptScorer?
+        /// Where an Answer written with JSON escapes is unescaped, reused for every record.
+        var scratch: [UInt8] = []
 
         init(_ batch: BatchScorer) {
             scorer = AttemptScorer(key: batch.key, detail: batch.detail, limits: batch.limits)
             compare = batch.compareKey.map { AttemptScorer(key: $0, detail: .value, limits: batch.limits) }
+        }
+
+        func score(_ bytes: UnsafeRawBufferPointer, fromJSON: Bool, source: AttemptSource) -> AttemptResult {
+            let file = fromJSON ? nil : source.input
+            let outcome = scorer.score(xml: bytes, forceUTF8: fromJSON, file: file)
+            let previous = compare.map { $0.score(xml: bytes, forceUTF8: fromJSON, file: file) }
+            return AttemptResult(source: source, outcome: outcome, previous: previous)
         }
     }
 
     public func makeWorker() -> Worker { Worker(self) }
 
     /// Scores a chunk in order.
+    ///
+    /// Static, and the closures inside capture only the worker: a copy of the batch (its keys' tables) per
+    /// record would cost a retain and release of every table.
     public func process(_ chunk: [AttemptInput], worker: Worker) -> [AttemptResult] {
+        Self.process(chunk, worker: worker)
+    }
+
+    private static func process(_ chunk: [AttemptInput], worker: Worker) -> [AttemptResult] {
         var out: [AttemptResult] = []
         out.reserveCapacity(chunk.count)
         for input in chunk {
@@ -54,29 +70,24 @@ public struct BatchScorer: Sendable {
             case .failed(let source, let failure):
                 out.append(AttemptResult(source: source, outcome: .failed(failure), previous: nil))
             case .xml(let bytes, let source):
-                out.append(score(bytes, fromJSON: false, source: source, worker: worker))
+                bytes.withUnsafeBytes { out.append(worker.score($0, fromJSON: false, source: source)) }
             case .json(let item, let name):
                 if let error = item.error {
                     out.append(AttemptResult(source: AttemptSource(input: name, line: item.line), outcome: .failed(error)))
                     continue
                 }
-                for record in RecordDecoder.decode(item.bytes, input: name, line: item.line) {
-                    if let failure = record.failure {
-                        out.append(AttemptResult(source: record.source, outcome: .failed(failure)))
-                    } else {
-                        out.append(score(record.answer, fromJSON: true, source: record.source, worker: worker))
+                item.bytes.withUnsafeBytes { text in
+                    RecordDecoder.decode(text, input: name, line: item.line, scratch: &worker.scratch) { record in
+                        if let failure = record.failure {
+                            out.append(AttemptResult(source: record.source, outcome: .failed(failure)))
+                        } else {
+                            out.append(worker.score(record.answer, fromJSON: true, source: record.source))
+                        }
                     }
                 }
             }
         }
         return out
-    }
-
-    private func score(_ bytes: [UInt8], fromJSON: Bool, source: AttemptSource, worker: Worker) -> AttemptResult {
-        let file = fromJSON ? nil : source.input
-        let outcome = worker.scorer.score(xml: bytes, forceUTF8: fromJSON, file: file)
-        let previous = worker.compare.map { $0.score(xml: bytes, forceUTF8: fromJSON, file: file) }
-        return AttemptResult(source: source, outcome: outcome, previous: previous)
     }
 }
 

@@ -8,9 +8,17 @@ import Darwin
 public struct JSONItem: Sendable {
     /// The line where the value starts.
     public var line: Int
-    public var bytes: [UInt8]
+    /// The value's text: a slice of the block it was read in, shared with the other values of that block (no
+    /// copy per value).
+    public var bytes: ArraySlice<UInt8>
     /// Set when the stream itself is broken here; `bytes` is then empty.
     public var error: AttemptFailure?
+
+    public init(line: Int, bytes: ArraySlice<UInt8>, error: AttemptFailure? = nil) {
+        self.line = line
+        self.bytes = bytes
+        self.error = error
+    }
 }
 
 /// Cuts a byte stream of JSON into record-sized values without decoding them, so that decoding can run in
@@ -47,7 +55,7 @@ public struct JSONRecordSplitter {
         buffer.append(contentsOf: chunk)
         var items: [JSONItem] = []
         run(final: false, into: &items)
-        compact()
+        compact(handedOut: !items.isEmpty)
         return items
     }
 
@@ -74,10 +82,16 @@ public struct JSONRecordSplitter {
             line: line, column: column))
     }
 
-    private mutating func compact() {
+    /// Drops what has been cut. When values were handed out, they share the buffer's storage: the unfinished
+    /// tail moves to a fresh buffer (the only copy), so later writes never touch the values' bytes.
+    private mutating func compact(handedOut: Bool) {
         let keep = valueStart ?? pos
-        guard keep > 0, keep >= buffer.count / 2 || keep > 1 << 20 else { return }
-        buffer.removeSubrange(0..<keep)
+        if handedOut {
+            buffer = Array(buffer[keep...])
+        } else {
+            guard keep > 0, keep >= buffer.count / 2 || keep > 1 << 20 else { return }
+            buffer.removeSubrange(0..<keep)
+        }
         pos -= keep
         if valueStart != nil { valueStart! -= keep }
         if lineSearchFrom != nil { lineSearchFrom! -= keep }
@@ -115,7 +129,7 @@ public struct JSONRecordSplitter {
                         case UInt8(ascii: "}"), UInt8(ascii: "]"):
                             depth -= 1
                             if depth == 0 {
-                                items.append(JSONItem(line: valueLine, bytes: Array(buffer[start...pos])))
+                                items.append(JSONItem(line: valueLine, bytes: buffer[start...pos]))
                                 valueStart = nil
                                 completed = true
                             }
@@ -174,7 +188,7 @@ public struct JSONRecordSplitter {
                 var end = j
                 while end > pos, buffer[end - 1] == 0x20 || buffer[end - 1] == 0x0D || buffer[end - 1] == 0x09 { end -= 1 }
                 if end - pos >= 2, buffer[end - 1] == UInt8(ascii: "}") {
-                    items.append(JSONItem(line: line, bytes: Array(buffer[pos..<end])))
+                    items.append(JSONItem(line: line, bytes: buffer[pos..<end]))
                     pos = j
                 } else {
                     startValue()

@@ -1,3 +1,4 @@
+import JSONEscapes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,24 +54,35 @@ public struct AttemptRecord: Sendable {
 /// response page (`{"QualificationRequests": [...], "NextToken": ...}`), an array of records, or assignment
 /// records (`AssignmentId`, `Assignments`). Only the fields scoring needs are decoded; `Test` is skipped.
 public enum RecordDecoder {
-    /// Decodes one top-level JSON value.
+    /// One record as the decoder sees it. `answer` points into the value's text or the caller's scratch space:
+    /// valid only during the call that receives it.
+    public struct RecordView {
+        public var source: AttemptSource
+        /// The `Answer` text, unescaped (empty: no answers).
+        public var answer: UnsafeRawBufferPointer
+        /// Set when the record itself could not be read (bad JSON); the attempt then counts as failed.
+        public var failure: AttemptFailure?
+    }
+
+    /// Decodes one top-level JSON value, calling `each` once per attempt found (a broken value gives one call
+    /// with `failure` set, after the records read before the break). Nothing is allocated for an `Answer`
+    /// written without escapes; one with escapes is unescaped into `scratch`, which is reused.
     ///
     /// - Parameters:
     ///   - bytes: The value's text.
     ///   - input: The input name, for sources and messages.
     ///   - line: The line where the value starts in the input.
-    /// - Returns: One record per attempt found; a broken value gives one record with `failure` set.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, input: String, line: Int) -> [AttemptRecord] {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, input: String, line: Int, scratch: inout [UInt8],
+                              each: (RecordView) -> Void) {
         var c = JSONCursor(bytes: bytes)
-        var out: [AttemptRecord] = []
         do {
             c.skipWhitespace()
             guard let first = c.peek() else { throw c.error("empty JSON value") }
             switch first {
             case UInt8(ascii: "{"):
-                try decodeObject(&c, input: input, baseLine: line, allowPage: true, into: &out)
+                try decodeObject(&c, input: input, baseLine: line, allowPage: true, scratch: &scratch, each: each)
             case UInt8(ascii: "["):
-                try decodeArray(&c, input: input, baseLine: line, into: &out)
+                try decodeArray(&c, input: input, baseLine: line, scratch: &scratch, each: each)
             default:
                 throw c.error("expected a JSON object (a QualificationRequest record) or an array of them")
             }
@@ -78,16 +90,31 @@ public enum RecordDecoder {
             if c.peek() != nil { throw c.error("unexpected text after the JSON value") }
         } catch let e as JSONSyntaxError {
             let (l, col) = position(of: e.offset, in: bytes, baseLine: line)
-            out.append(AttemptRecord(
-                source: AttemptSource(input: input, line: line), answer: [], fromJSON: true,
+            each(RecordView(
+                source: AttemptSource(input: input, line: line), answer: UnsafeRawBufferPointer(start: nil, count: 0),
                 failure: AttemptFailure(kind: "bad-record", message: "invalid JSON: \(e.message)",
                                         hint: "each record must be a JSON object like ListQualificationRequests returns",
                                         line: l, column: col)))
         } catch {}
+    }
+
+    /// Decodes one top-level JSON value into records that own their answer bytes.
+    ///
+    /// - Returns: One record per attempt found; a broken value gives one record with `failure` set.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, input: String, line: Int) -> [AttemptRecord] {
+        var out: [AttemptRecord] = []
+        var scratch: [UInt8] = []
+        decode(bytes, input: input, line: line, scratch: &scratch) { r in
+            out.append(AttemptRecord(source: r.source, answer: Array(r.answer), fromJSON: true, failure: r.failure))
+        }
         return out
     }
 
     public static func decode(_ bytes: [UInt8], input: String, line: Int) -> [AttemptRecord] {
+        bytes.withUnsafeBytes { decode($0, input: input, line: line) }
+    }
+
+    public static func decode(_ bytes: ArraySlice<UInt8>, input: String, line: Int) -> [AttemptRecord] {
         bytes.withUnsafeBytes { decode($0, input: input, line: line) }
     }
 
@@ -101,14 +128,15 @@ public enum RecordDecoder {
         return (line, offset - lineStart + 1)
     }
 
-    private static func decodeArray(_ c: inout JSONCursor, input: String, baseLine: Int, into out: inout [AttemptRecord]) throws {
+    private static func decodeArray(_ c: inout JSONCursor, input: String, baseLine: Int, scratch: inout [UInt8],
+                                    each: (RecordView) -> Void) throws {
         c.i += 1
         c.skipWhitespace()
         if c.peek() == UInt8(ascii: "]") { c.i += 1; return }
         while true {
             c.skipWhitespace()
             guard c.peek() == UInt8(ascii: "{") else { throw c.error("array elements must be QualificationRequest objects") }
-            try decodeObject(&c, input: input, baseLine: baseLine, allowPage: false, into: &out)
+            try decodeObject(&c, input: input, baseLine: baseLine, allowPage: false, scratch: &scratch, each: each)
             c.skipWhitespace()
             guard let b = c.next() else { throw c.error("unterminated array") }
             if b == UInt8(ascii: "]") { return }
@@ -116,12 +144,19 @@ public enum RecordDecoder {
         }
     }
 
+    /// Where a record's answer text is: straight in the JSON text, or unescaped into the scratch buffer.
+    private enum AnswerText {
+        case none
+        case raw(Range<Int>)
+        case scratch
+    }
+
     private static func decodeObject(_ c: inout JSONCursor, input: String, baseLine: Int, allowPage: Bool,
-                                     into out: inout [AttemptRecord]) throws {
+                                     scratch: inout [UInt8], each: (RecordView) -> Void) throws {
         let start = c.i
         c.i += 1
         var source = AttemptSource(input: input, line: baseLine + c.newlines(before: start))
-        var answer: [UInt8] = []
+        var answer = AnswerText.none
         var recordFields = 0
         var isPage = false
         c.skipWhitespace()
@@ -130,14 +165,27 @@ public enum RecordDecoder {
         } else {
             while true {
                 c.skipWhitespace()
-                let key = try c.string()
+                let key = try c.rawString()
                 c.skipWhitespace()
                 guard c.next() == UInt8(ascii: ":") else { throw c.error("expected ':' after a key", at: c.i - 1) }
                 c.skipWhitespace()
-                switch Field(key) {
+                let field = key.escapes ? Field(try c.decoded(key.range)) : Field(c.raw(key.range))
+                switch field {
                 case .answer:
                     recordFields += 1
-                    if c.peek() == UInt8(ascii: "n") { try c.literal("null") } else { answer = try c.string() }
+                    if c.peek() == UInt8(ascii: "n") {
+                        try c.literal("null")
+                        answer = .none
+                    } else {
+                        let text = try c.rawString()
+                        if text.escapes {
+                            scratch.removeAll(keepingCapacity: true)
+                            try c.decode(text.range, appendingTo: &scratch)
+                            answer = .scratch
+                        } else {
+                            answer = .raw(text.range)
+                        }
+                    }
                 case .requestId, .assignmentId:
                     recordFields += 1
                     source.requestId = try c.optionalText()
@@ -150,7 +198,7 @@ public enum RecordDecoder {
                     source.submitTime = try c.scalarText()
                 case .page where allowPage && c.peek() == UInt8(ascii: "["):
                     isPage = true
-                    try decodeArray(&c, input: input, baseLine: baseLine, into: &out)
+                    try decodeArray(&c, input: input, baseLine: baseLine, scratch: &scratch, each: each)
                 default:
                     try c.skipValue()
                 }
@@ -164,7 +212,14 @@ public enum RecordDecoder {
         guard recordFields > 0 else {
             throw c.error("this object has no QualificationRequestId, WorkerId or Answer: not a QualificationRequest record", at: start)
         }
-        out.append(AttemptRecord(source: source, answer: answer, fromJSON: true))
+        switch answer {
+        case .none:
+            each(RecordView(source: source, answer: UnsafeRawBufferPointer(start: nil, count: 0), failure: nil))
+        case .raw(let range):
+            each(RecordView(source: source, answer: c.raw(range), failure: nil))
+        case .scratch:
+            scratch.withUnsafeBytes { each(RecordView(source: source, answer: $0, failure: nil)) }
+        }
     }
 
     private enum Field {
@@ -182,15 +237,19 @@ public enum RecordDecoder {
         }
 
         init(_ key: [UInt8]) {
+            self = key.withUnsafeBytes { Field($0) }
+        }
+
+        init(_ key: UnsafeRawBufferPointer) {
             switch key.count {
-            case 6 where key == Names.answer: self = .answer
-            case 8 where key == Names.workerId: self = .workerId
-            case 10 where key == Names.submitTime: self = .submitTime
-            case 11 where key == Names.assignments: self = .page
-            case 12 where key == Names.assignmentId: self = .assignmentId
-            case 19 where key == Names.typeId: self = .typeId
-            case 21 where key == Names.requests: self = .page
-            case 22 where key == Names.requestId: self = .requestId
+            case 6 where key.elementsEqual(Names.answer): self = .answer
+            case 8 where key.elementsEqual(Names.workerId): self = .workerId
+            case 10 where key.elementsEqual(Names.submitTime): self = .submitTime
+            case 11 where key.elementsEqual(Names.assignments): self = .page
+            case 12 where key.elementsEqual(Names.assignmentId): self = .assignmentId
+            case 19 where key.elementsEqual(Names.typeId): self = .typeId
+            case 21 where key.elementsEqual(Names.requests): self = .page
+            case 22 where key.elementsEqual(Names.requestId): self = .requestId
             default: self = .other
             }
         }
@@ -252,29 +311,43 @@ struct JSONCursor {
             try literal("null")
             return nil
         }
-        return String(decoding: try string(), as: UTF8.self)
+        return try text()
     }
 
     /// A string or a number/literal as its text (for SubmitTime, which may be epoch seconds).
     mutating func scalarText() throws -> String? {
         switch peek() {
-        case UInt8(ascii: "\""): return String(decoding: try string(), as: UTF8.self)
+        case UInt8(ascii: "\""): return try text()
         case UInt8(ascii: "n"): try literal("null"); return nil
         default:
             let start = i
             try skipValue()
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            return String(decoding: raw(start..<i), as: UTF8.self)
         }
     }
 
-    /// Decodes a string at the cursor into UTF-8 bytes.
+    /// A string value as a `String` (made straight from the JSON text when it has no escapes).
+    mutating func text() throws -> String {
+        let s = try rawString()
+        return s.escapes ? String(decoding: try decoded(s.range), as: UTF8.self) : String(decoding: raw(s.range), as: UTF8.self)
+    }
+
+    /// A string at the cursor decoded into UTF-8 bytes.
     mutating func string() throws -> [UInt8] {
+        let s = try rawString()
+        return s.escapes ? try decoded(s.range) : Array(raw(s.range))
+    }
+
+    /// The text in `range` as it is written.
+    func raw(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
+
+    /// Moves past a string at the cursor; returns where its content is (between the quotes) and whether it has
+    /// escapes. memchr finds quotes and backslashes a vector at a time: an Answer text is long with few escapes.
+    mutating func rawString() throws -> (range: Range<Int>, escapes: Bool) {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         let start = i + 1
         let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let count = bytes.count
-        // First pass: find the closing quote; note whether there is any escape.
-        // memchr finds quotes and backslashes a vector at a time; the Answer text is long and has few escapes.
         var j = start
         var escapes = false
         while true {
@@ -287,88 +360,38 @@ struct JSONCursor {
             escapes = true
             j = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(bs)) + 2
         }
-        if !escapes {
-            i = j + 1
-            return Array(UnsafeBufferPointer(start: p + start, count: j - start))
-        }
-        // Second pass: decode into at most as many bytes as the escaped text has.
-        let end = j
-        var k = start
-        var failure: JSONSyntaxError? = nil
-        let out = [UInt8](unsafeUninitializedCapacity: end - start) { buf, n in
-            let o = buf.baseAddress!
-            n = 0
-            while k < end {
-                // Copy the run up to the next backslash.
-                var r = end
-                if let bs = memchr(p + k, 0x5C, end - k) { r = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(bs)) }
-                if r > k {
-                    (o + n).update(from: p + k, count: r - k)
-                    n += r - k
-                    k = r
-                }
-                guard k < end else { break }
-                let e = p[k + 1]
-                k += 2
-                switch e {
-                case 0x22: o[n] = 0x22
-                case 0x5C: o[n] = 0x5C
-                case 0x2F: o[n] = 0x2F
-                case UInt8(ascii: "b"): o[n] = 0x08
-                case UInt8(ascii: "f"): o[n] = 0x0C
-                case UInt8(ascii: "n"): o[n] = 0x0A
-                case UInt8(ascii: "r"): o[n] = 0x0D
-                case UInt8(ascii: "t"): o[n] = 0x09
-                case UInt8(ascii: "u"):
-                    guard var scalar = Self.hex4(p, k, end) else {
-                        failure = JSONSyntaxError(offset: k - 2, message: "invalid \\u escape")
-                        return
-                    }
-                    k += 4
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard k + 1 < end, p[k] == 0x5C, p[k + 1] == UInt8(ascii: "u"), let low = Self.hex4(p, k + 2, end),
-                              (0xDC00..<0xE000).contains(low) else {
-                            failure = JSONSyntaxError(offset: k - 6, message: "lone surrogate in \\u escape")
-                            return
-                        }
-                        k += 6
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(scalar) {
-                        failure = JSONSyntaxError(offset: k - 6, message: "lone surrogate in \\u escape")
-                        return
-                    }
-                    for byte in String(Unicode.Scalar(scalar)!).utf8 {
-                        o[n] = byte
-                        n += 1
-                    }
-                    continue
-                default:
-                    failure = JSONSyntaxError(offset: k - 2, message: "invalid escape \\\(Character(Unicode.Scalar(e)))")
-                    return
-                }
-                n += 1
-            }
-        }
-        if let failure { throw failure }
-        i = end + 1
+        i = j + 1
+        return (start..<j, escapes)
+    }
+
+    /// The string content in `range` (from ``rawString()``) with its escapes decoded.
+    func decoded(_ range: Range<Int>) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try decode(range, appendingTo: &out)
         return out
     }
 
-    private static func hex4(_ p: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> UInt32? {
-        guard at + 4 <= end else { return nil }
-        var v: UInt32 = 0
-        for k in at..<(at + 4) {
-            let b = p[k]
-            let d: UInt32
-            switch b {
-            case 0x30...0x39: d = UInt32(b - 0x30)
-            case 0x41...0x46: d = UInt32(b - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(b - 0x61 + 10)
-            default: return nil
+    /// Appends the string content in `range` (from ``rawString()``) with its escapes decoded to `out`.
+    func decode(_ range: Range<Int>, appendingTo out: inout [UInt8]) throws {
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let end = range.upperBound
+        var k = range.lowerBound
+        out.reserveCapacity(out.count + range.count)
+        while k < end {
+            // Copy the run up to the next backslash.
+            var r = end
+            if let bs = memchr(p + k, 0x5C, end - k) { r = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(bs)) }
+            if r > k {
+                out.append(contentsOf: UnsafeBufferPointer(start: p + k, count: r - k))
+                k = r
             }
-            v = v << 4 | d
+            guard k < end else { break }
+            do throws(JSONEscape.Problem) {
+                k += try JSONEscape.decode(UnsafeRawBufferPointer(start: p, count: end), at: k, appendingTo: &out)
+            } catch {
+                throw JSONSyntaxError(offset: k, message: error.message)
+            }
         }
-        return v
     }
 
     /// Skips a string without decoding it (e.g. the large `Test` field).

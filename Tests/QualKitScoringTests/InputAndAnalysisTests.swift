@@ -94,6 +94,24 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
         #expect(r[2].failure != nil)
     }
 
+    @Test func valuesCutFromOneBlockKeepTheirBytesWhileLaterBlocksArrive() {
+        // Values share their block's storage: later feeds must never write into it.
+        let lines = (0..<50).map { "{\"QualificationRequestId\":\"R\($0)\",\"Answer\":\"\(String(repeating: "x", count: $0))\"}" }
+        let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+        var splitter = JSONRecordSplitter(input: "x")
+        var items: [JSONItem] = []
+        var offset = 0
+        for size in [1, 37, 500, 3, 1000, 64, 9999] where offset < text.count {
+            let end = min(text.count, offset + size)
+            items += splitter.feed(Array(text[offset..<end]))
+            offset = end
+        }
+        items += splitter.feed(Array(text[offset...]))
+        items += splitter.finish()
+        #expect(items.map { String(decoding: $0.bytes, as: UTF8.self) } == lines)
+        #expect(items.map(\.line) == Array(1...50))
+    }
+
     @Test func batchScoringKeepsOrderAcrossWorkersAndContinuesAfterFailures() throws {
         let key = try K.key([("q1", [(["a"], 1)], nil), ("q2", [(["b"], 2)], nil)])
         var lines: [String] = []
