@@ -21,6 +21,7 @@ fi
 qualkit="$BIN_DIR/qualkit"
 floor="$BIN_DIR/qualkit-parse-floor"
 cores="$(nproc)"
+python3 -c 'import lxml' 2> /dev/null || { echo "lxml missing: pip install lxml" >&2; exit 2; }
 
 corpus="$work/c$attempts"
 if [[ ! -f "$corpus/attempts.jsonl" ]]; then python3 "$here/generate.py" "$corpus" --attempts "$attempts"; fi

@@ -322,6 +322,55 @@ final class OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes one CSV row: each field quoted only when it must be (as ``csvField(_:)`` does), straight into the
+    /// buffer without building the row as strings first.
+    func writeCSVRow(_ fields: CSVFields) {
+        for (n, field) in fields.values.enumerated() {
+            if n > 0 { buffer.append(UInt8(ascii: ",")) }
+            switch field {
+            case .text(let value):
+                guard var s = value else { continue }
+                s.withUTF8 { u in
+                    if u.contains(where: Self.needsQuotes) {
+                        buffer.append(UInt8(ascii: "\""))
+                        for b in u {
+                            if b == 0x22 { buffer.append(0x22) }
+                            buffer.append(b)
+                        }
+                        buffer.append(UInt8(ascii: "\""))
+                    } else {
+                        buffer.append(contentsOf: u)
+                    }
+                }
+            case .integer(let v):
+                guard let v else { continue }
+                appendDecimal(v)
+            }
+        }
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    private static func needsQuotes(_ b: UInt8) -> Bool { b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D }
+
+    private func appendDecimal(_ v: Int64) {
+        if v < 0 { buffer.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        let n = withUnsafeMutableBytes(of: &digits) { d -> Int in
+            var k = 0
+            repeat {
+                d[k] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                k += 1
+            } while m > 0
+            return k
+        }
+        withUnsafeBytes(of: &digits) { d in
+            for k in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[k]) }
+        }
+    }
+
     func flush() {
         buffer.withUnsafeBytes { p in
             var offset = 0
@@ -388,12 +437,14 @@ struct AttemptWriter {
                 out.write("    value: \(key.derivation(forSum: s.sum).description)\n")
             }
         case .csv:
-            var cols = [r.source.workerId ?? "", r.source.requestId ?? "", r.source.qualificationTypeId ?? "",
-                        r.source.submitTime ?? "", s.map { String($0.sum) } ?? "", s.map { String($0.value) } ?? ""]
-            if let rule { cols.append(s.map { rule.passes($0.value) ? "true" : "false" } ?? "") }
-            cols += [f == nil ? "ok" : "failed", f.map(failureText) ?? "", r.source.input, r.source.line.map(String.init) ?? ""]
-            if explain { cols.append(s.map { $0.questions.map(explainCompact).joined(separator: "; ") } ?? "") }
-            out.write(cols.map(csvField).joined(separator: ",") + "\n")
+            var row = CSVFields()
+            row.values += [.text(r.source.workerId), .text(r.source.requestId), .text(r.source.qualificationTypeId),
+                           .text(r.source.submitTime), .integer(s?.sum), .integer(s.map { Int64($0.value) })]
+            if let rule { row.values.append(.text(s.map { rule.passes($0.value) ? "true" : "false" })) }
+            row.values += [.text(f == nil ? "ok" : "failed"), .text(f.map(failureText)), .text(r.source.input),
+                           .integer(r.source.line.map(Int64.init))]
+            if explain { row.values.append(.text(s.map { $0.questions.map(explainCompact).joined(separator: "; ") })) }
+            out.writeCSVRow(row)
         case .json, .jsonl:
             var o: [String: JSONValue] = [
                 "workerId": .string(r.source.workerId), "requestId": .string(r.source.requestId),
@@ -547,6 +598,18 @@ final class FirstFlag {
         defer { used = true }
         return !used
     }
+}
+
+/// The fields of one CSV row for ``OutputSink/writeCSVRow(_:)``; nil writes an empty field.
+struct CSVFields {
+    enum Field {
+        case text(String?)
+        case integer(Int64?)
+    }
+
+    var values: [Field] = []
+
+    init() { values.reserveCapacity(12) }
 }
 
 func csvField(_ s: String) -> String {
