@@ -77,7 +77,9 @@ def test_throttling_is_recovered_by_boto3_retries(tmp_path):
         patient = s.client(retries={"max_attempts": 12, "mode": "standard"})
         for _ in range(20):
             patient.list_qualification_types(MustBeRequestable=False)  # every call ends well
-        impatient = s.client(retries={"max_attempts": 1, "mode": "standard"})
+        # botocore's max_attempts counts retries (1 = two tries: both throttled in only 9% of calls, so all 30 calls
+        # went through in 6% of runs); total_max_attempts 1 is a single try: 30 of them all pass in 0.7^30 = 2e-5.
+        impatient = s.client(retries={"total_max_attempts": 1, "mode": "standard"})
         codes = []
         for _ in range(30):
             try:
