@@ -332,12 +332,6 @@ struct JSONCursor {
         return s.escapes ? String(decoding: try decoded(s.range), as: UTF8.self) : String(decoding: raw(s.range), as: UTF8.self)
     }
 
-    /// A string at the cursor decoded into UTF-8 bytes.
-    mutating func string() throws -> [UInt8] {
-        let s = try rawString()
-        return s.escapes ? try decoded(s.range) : Array(raw(s.range))
-    }
-
     /// The text in `range` as it is written.
     func raw(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
 

@@ -120,14 +120,9 @@ public final class AnswerStreamParser {
         if utf8, let nul = memchr(bytes.baseAddress!, 0, bytes.count) {
             // libxml2 takes a NUL byte for the end of UTF-8 text: what follows would go unread. XML forbids it anyway.
             let offset = bytes.baseAddress!.distance(to: UnsafeRawPointer(nul))
-            var line = 1, lineStart = 0
-            for k in 0..<offset where bytes[k] == 0x0A {
-                line += 1
-                lineStart = k + 1
-            }
             return Diagnostic(.malformedXML, nil, "the document holds a NUL character (U+0000), which XML does not allow",
                               hint: "remove it (a NUL often means UTF-16 text or bytes cut from a binary file)",
-                              at: SourceLocation(file: file, line: line, column: offset - lineStart + 1))
+                              at: SourceMap(Array(bytes)).location(ofOffset: offset, file: file))
         }
         return withoutActuallyEscaping(onAnswer) { callback in
             state.pointee.reset(callback: callback)

@@ -331,7 +331,7 @@ final class OutputSink {
             case .text(let value):
                 guard var s = value else { continue }
                 s.withUTF8 { u in
-                    if u.contains(where: Self.needsQuotes) {
+                    if u.contains(where: csvNeedsQuotes) {
                         buffer.append(UInt8(ascii: "\""))
                         for b in u {
                             if b == 0x22 { buffer.append(0x22) }
@@ -344,31 +344,11 @@ final class OutputSink {
                 }
             case .integer(let v):
                 guard let v else { continue }
-                appendDecimal(v)
+                buffer.append(contentsOf: String(v).utf8)  // a small string: no allocation
             }
         }
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
-    }
-
-    private static func needsQuotes(_ b: UInt8) -> Bool { b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D }
-
-    private func appendDecimal(_ v: Int64) {
-        if v < 0 { buffer.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
-        let n = withUnsafeMutableBytes(of: &digits) { d -> Int in
-            var k = 0
-            repeat {
-                d[k] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                k += 1
-            } while m > 0
-            return k
-        }
-        withUnsafeBytes(of: &digits) { d in
-            for k in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[k]) }
-        }
     }
 
     func flush() {
@@ -612,8 +592,11 @@ struct CSVFields {
     init() { values.reserveCapacity(12) }
 }
 
+/// Whether a CSV field holding this byte must be quoted: a comma, a quote or a line break.
+func csvNeedsQuotes(_ b: UInt8) -> Bool { b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D }
+
 func csvField(_ s: String) -> String {
-    guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+    guard s.utf8.contains(where: csvNeedsQuotes) else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
