@@ -114,8 +114,10 @@ public final class AttemptScorer {
     private let parser: AnswerStreamParser
     /// The key's tables and this scorer's scratch space, in raw memory: the hot path does no reference counting.
     private let t: Tables
-    private var unknownList: [UnknownSelection] = []
-    private var rawSelections: [[String]]
+    // Unchecked: each answer touches these, and a scorer is used by one thread at a time (see above), so the
+    // runtime's exclusivity check would cost a call per answer and catch nothing.
+    @exclusivity(unchecked) private var unknownList: [UnknownSelection] = []
+    @exclusivity(unchecked) private var rawSelections: [[String]]
 
     public init(key: ScoringKey, detail: ScoreDetail = .value, limits: XMLLimits = .answers) {
         self.key = key

@@ -241,15 +241,19 @@ public enum RecordDecoder {
         }
 
         init(_ key: UnsafeRawBufferPointer) {
+            /// Whether `key` is `name` (the lengths are equal: the switch matched on them).
+            func isName(_ name: [UInt8]) -> Bool {
+                name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, name.count) == 0 }
+            }
             switch key.count {
-            case 6 where key.elementsEqual(Names.answer): self = .answer
-            case 8 where key.elementsEqual(Names.workerId): self = .workerId
-            case 10 where key.elementsEqual(Names.submitTime): self = .submitTime
-            case 11 where key.elementsEqual(Names.assignments): self = .page
-            case 12 where key.elementsEqual(Names.assignmentId): self = .assignmentId
-            case 19 where key.elementsEqual(Names.typeId): self = .typeId
-            case 21 where key.elementsEqual(Names.requests): self = .page
-            case 22 where key.elementsEqual(Names.requestId): self = .requestId
+            case 6 where isName(Names.answer): self = .answer
+            case 8 where isName(Names.workerId): self = .workerId
+            case 10 where isName(Names.submitTime): self = .submitTime
+            case 11 where isName(Names.assignments): self = .page
+            case 12 where isName(Names.assignmentId): self = .assignmentId
+            case 19 where isName(Names.typeId): self = .typeId
+            case 21 where isName(Names.requests): self = .page
+            case 22 where isName(Names.requestId): self = .requestId
             default: self = .other
             }
         }

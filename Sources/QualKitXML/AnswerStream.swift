@@ -30,11 +30,14 @@ public struct StreamedAnswer {
 /// The SelectionIdentifier texts of one answer: byte views into the parser's buffer (no allocation).
 public struct SelectionViews: RandomAccessCollection {
     let base: UnsafeBufferPointer<UInt8>
-    let ranges: UnsafeBufferPointer<Range<Int>>
+    /// Start and end offsets in `base`, two per selection.
+    let bounds: UnsafeBufferPointer<Int>
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { ranges.count }
-    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: base[ranges[i]]) }
+    public var endIndex: Int { bounds.count / 2 }
+    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: base[bounds[2 * i]..<bounds[2 * i + 1]])
+    }
 }
 
 /// A fast, tree-less reader of QuestionFormAnswers documents for bulk scoring (libxml2 SAX2).
@@ -67,6 +70,8 @@ public final class AnswerStreamParser {
 
     deinit {
         xmlFreeParserCtxt(ctxt)
+        state.pointee.text.deallocate()
+        state.pointee.selectionBounds.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
         terminated.deallocate()
@@ -222,10 +227,11 @@ private struct AnswerStreamState {
     var leaf = Leaf.none
     var leafName = ""
     // The current answer.
-    var text: [UInt8] = []
+    var text = ScratchBuffer<UInt8>(capacity: 1024)
     var questionRange: Range<Int>? = nil
     var questionCount = 0
-    var selectionRanges: [Range<Int>] = []
+    /// Start and end of each SelectionIdentifier text in `text`, two entries per selection.
+    var selectionBounds = ScratchBuffer<Int>(capacity: 32)
     var leafStart = 0
     var hasFreeText = false
     var hasOther = false
@@ -233,11 +239,6 @@ private struct AnswerStreamState {
     var answerLine = 0
     /// The namespace pointer last seen to be the QuestionFormAnswers namespace (libxml2 interns it).
     var knownNamespace: UnsafePointer<xmlChar>? = nil
-
-    init() {
-        text.reserveCapacity(1024)
-        selectionRanges.reserveCapacity(16)
-    }
 
     mutating func reset(callback: @escaping (StreamedAnswer) -> Void) {
         self.callback = callback
@@ -249,8 +250,8 @@ private struct AnswerStreamState {
     }
 
     mutating func beginAnswer(line: Int) {
-        text.removeAll(keepingCapacity: true)
-        selectionRanges.removeAll(keepingCapacity: true)
+        text.removeAll()
+        selectionBounds.removeAll()
         questionRange = nil
         questionCount = 0
         hasFreeText = false
@@ -375,7 +376,8 @@ private struct AnswerStreamState {
                     state.pointee.questionRange = state.pointee.leafStart..<state.pointee.text.count
                     state.pointee.questionCount += 1
                 case .selectionIdentifier:
-                    state.pointee.selectionRanges.append(state.pointee.leafStart..<state.pointee.text.count)
+                    state.pointee.selectionBounds.append(state.pointee.leafStart)
+                    state.pointee.selectionBounds.append(state.pointee.text.count)
                 default: break
                 }
                 state.pointee.leaf = .none
@@ -388,16 +390,13 @@ private struct AnswerStreamState {
                     return
                 }
                 guard let callback = state.pointee.callback else { return }
-                state.pointee.text.withUnsafeBufferPointer { base in
-                  state.pointee.selectionRanges.withUnsafeBufferPointer { ranges in
-                    let answer = StreamedAnswer(
-                        questionIdentifier: UnsafeBufferPointer(rebasing: base[q]),
-                        selections: SelectionViews(base: base, ranges: ranges),
-                        hasFreeText: state.pointee.hasFreeText, hasOtherSelectionText: state.pointee.hasOther,
-                        hasUploadedFile: state.pointee.hasUpload, line: state.pointee.answerLine)
-                    callback(answer)
-                  }
-                }
+                let base = state.pointee.text.elements
+                let answer = StreamedAnswer(
+                    questionIdentifier: UnsafeBufferPointer(rebasing: base[q]),
+                    selections: SelectionViews(base: base, bounds: state.pointee.selectionBounds.elements),
+                    hasFreeText: state.pointee.hasFreeText, hasOtherSelectionText: state.pointee.hasOther,
+                    hasUploadedFile: state.pointee.hasUpload, line: state.pointee.answerLine)
+                callback(answer)
             default: break
             }
         }
@@ -407,7 +406,7 @@ private struct AnswerStreamState {
             guard let raw = ctxt.pointee._private else { return }
             let state = raw.assumingMemoryBound(to: AnswerStreamState.self)
             if state.pointee.leaf == .questionIdentifier || state.pointee.leaf == .selectionIdentifier {
-                state.pointee.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+                state.pointee.text.append(ch, count: Int(len))
             }
         }
         h.characters = characters
@@ -427,4 +426,44 @@ private struct AnswerStreamState {
         }
         return h
     }
+}
+
+/// A growable array in raw memory for the C callbacks' hot path: appending is a capacity check and a copy, with no
+/// uniqueness check or reference counting. The owner calls ``deallocate()``.
+private struct ScratchBuffer<Element: BitwiseCopyable> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    /// The elements appended since the last ``removeAll()``; valid until the next append.
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func append(_ e: Element) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = e
+        count += 1
+    }
+
+    mutating func append(_ p: UnsafePointer<Element>, count n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+        (base + count).initialize(from: p, count: n)
+        count += n
+    }
+
+    private mutating func grow(to needed: Int) {
+        capacity = max(needed, capacity * 2)
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        bigger.initialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+    }
+
+    func deallocate() { base.deallocate() }
 }

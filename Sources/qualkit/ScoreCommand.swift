@@ -313,7 +313,8 @@ struct InputReader {
 
 /// Buffered standard output.
 final class OutputSink {
-    private var buffer: [UInt8] = []
+    /// Unchecked: appended to byte by byte on one thread; the runtime exclusivity check would cost a call per byte.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
 
     init() { buffer.reserveCapacity(1 << 16) }
 

@@ -109,6 +109,19 @@ enum K {
         #expect(r.questions[1].usedDefaultScore && r.questions[1].points == 7)
     }
 
+    @Test func longAndManySelectionsKeepTheirBytesAsTheParserBuffersGrow() throws {
+        // 150 identifiers of 60 bytes each: 9 KB of answer text and 300 bounds, far past the parser's first buffers
+        // (1 KB of text, 16 selections), so they grow mid-answer; every identifier must still read back exactly.
+        let ids = (0..<150).map { i in "opt\(i)-" + String(repeating: Character(Unicode.Scalar(UInt8(65 + i % 26))), count: 50) }
+        let big = try K.key([("big", [(ids, 11), (Array(ids.dropLast()), 2)], -1)])
+        let scorer = AttemptScorer(key: big, detail: .explain)
+        let all = try #require(scorer.score(xml: K.answers([("big", ids.reversed())])).score)
+        #expect(all.sum == 11)
+        #expect(all.questions[0].selections == ids)
+        #expect(scorer.score(xml: K.answers([("big", Array(ids.dropLast()))])).score?.sum == 2)
+        #expect(scorer.score(xml: K.answers([("big", ids + ["opt0-X"])])).score?.sum == -1)
+    }
+
     @Test func modelPathAgreesWithStreamPath() {
         let scorer = AttemptScorer(key: key, detail: .points)
         let answers = QuestionFormAnswers(answers: [Answer(questionIdentifier: "q1", selectionIdentifiers: ["b"]),
