@@ -176,6 +176,81 @@ public struct ScoringKey: Sendable {
 
     /// The same mapping with every step spelled out (for `qualkit threshold` and `--explain`).
     public func derivation(forSum sum: Int64) -> ValueDerivation { mapper.derive(sum) }
+
+    /// The values an attempt can get, computed from the sums ``minimumSum`` through ``maximumSum``: for a
+    /// RangeMapping the value of every range one of those sums falls in (and OutOfRangeQualificationValue when one
+    /// falls in none), else the values from the lowest to the highest sum (the mappings are monotonic). Not every sum
+    /// in between need be reachable, so this may hold values no attempt gets, never the reverse.
+    ///
+    /// - Returns: nil when the lowest or highest sum maps outside 32 bits.
+    public var possibleValues: PossibleValues? {
+        let lo = minimumSum, hi = maximumSum
+        if case .range(let ranges, let outOfRange) = mapper.kind {
+            var values = Set<Int32>()
+            // The sums in lo…hi that some range covers, as sorted, merged intervals: a gap means OutOfRange.
+            var covered: [ClosedRange<Int64>] = []
+            for r in ranges {
+                let a = max(lo, Int64(r.lowerBound)), b = min(hi, Int64(r.upperBound))
+                guard a <= b else { continue }
+                // The first range holding a sum wins: this one gives a value only for sums no earlier range took.
+                var free = [a...b]
+                for c in covered {
+                    free = free.flatMap { f -> [ClosedRange<Int64>] in
+                        guard f.overlaps(c) else { return [f] }
+                        var rest: [ClosedRange<Int64>] = []
+                        if f.lowerBound < c.lowerBound { rest.append(f.lowerBound...(c.lowerBound - 1)) }
+                        if f.upperBound > c.upperBound { rest.append((c.upperBound + 1)...f.upperBound) }
+                        return rest
+                    }
+                }
+                if !free.isEmpty { values.insert(r.value) }
+                covered.append(a...b)
+            }
+            covered.sort { $0.lowerBound < $1.lowerBound }
+            var next = lo
+            for c in covered where c.upperBound >= next {
+                if c.lowerBound > next { break }
+                next = c.upperBound + 1
+            }
+            if next <= hi { values.insert(outOfRange) }
+            return .values(values.sorted())
+        }
+        guard let a = try? mapper.map(lo).get(), let b = try? mapper.map(hi).get() else { return nil }
+        return .span(min(a, b)...max(a, b))
+    }
+}
+
+/// What values a key can give (see ``ScoringKey/possibleValues``).
+public enum PossibleValues: Sendable, Hashable, CustomStringConvertible {
+    /// Each value that can occur (RangeMapping), ascending.
+    case values([Int32])
+    /// Any value in this span.
+    case span(ClosedRange<Int32>)
+
+    /// Whether some possible value passes the rule, and whether every one does.
+    public func passing(_ rule: PassRule) -> (some: Bool, all: Bool) {
+        switch self {
+        case .values(let vs):
+            return (vs.contains(where: rule.passes), vs.allSatisfy(rule.passes))
+        case .span(let r):
+            let x = rule.value
+            switch rule.comparator {
+            case .greaterThan, .greaterThanOrEqualTo, .lessThan, .lessThanOrEqualTo:
+                // Monotonic: the two ends decide.
+                let ends = [r.lowerBound, r.upperBound].map(rule.passes)
+                return (ends.contains(true), !ends.contains(false))
+            case .equalTo: return (r.contains(x), r.lowerBound == x && r.upperBound == x)
+            case .notEqualTo: return (!(r.lowerBound == x && r.upperBound == x), !r.contains(x))
+            }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .values(let vs): vs.map(String.init).joined(separator: ", ")
+        case .span(let r): r.lowerBound == r.upperBound ? "\(r.lowerBound)" : "\(r.lowerBound)…\(r.upperBound)"
+        }
+    }
 }
 
 /// A summed score whose mapped value does not fit a 32-bit IntegerValue.

@@ -48,8 +48,9 @@ extension ScoringKey {
                 notes.append("questions are weighted unevenly (or wrong answers score below 0): a worker with only \(correct - 1) right can reach \(below), at or above the goal sum \(goal), so no threshold on the value separates them exactly")
             }
         }
-        if questions.contains(where: { $0.minimumPoints < 0 }) {
-            notes.append("the goal sum assumes the other \(k - correct) questions at their lowest points (negative options chosen)")
+        if k > correct, questions.contains(where: { $0.minimumPoints < 0 }) {
+            notes.append("the goal sum assumes " + (k - correct == 1 ? "the other question at its" : "the other \(k - correct) questions at their")
+                          + " lowest points (negative options chosen)")
         }
         return try requirement(goal: "\(correct) of \(k) correct", goalSum: goal, notes: notes)
     }

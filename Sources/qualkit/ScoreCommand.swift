@@ -66,6 +66,7 @@ struct ScoreCommand: ParsableCommand {
         let batch = BatchScorer(key: setup.key, compareKey: oldKey, detail: explain ? .explain : .value)
         let out = OutputSink()
         let rule = passValue.flatMap(PassRule.init(parsing:))
+        if let rule { warnIfPassRuleCannotSeparate(rule, key: setup.key) }
         var summary = ScoreSummary(passRule: rule)
         var comparison = KeyComparison()
         var grantRows: [String: Int32] = [:]
@@ -157,6 +158,16 @@ struct ScoringSetup {
         }.joined(separator: "\n")
         return CLIError.usage("\(path) cannot be used:\n\(text.isEmpty ? "unknown problem" : text)")
     }
+}
+
+/// Warns on standard error when a pass rule cannot tell attempts apart under the key's mapping: no value it gives
+/// passes, or every one does (often a percentage threshold given to a RangeMapping key, or the reverse).
+func warnIfPassRuleCannotSeparate(_ rule: PassRule, key: ScoringKey) {
+    guard let possible = key.possibleValues else { return }
+    let (some, all) = possible.passing(rule)
+    guard !some || all else { return }
+    note("warning: --pass-value \(rule): \(some ? "every attempt passes" : "no attempt can pass"): this key gives values "
+         + "\(possible) (summed scores \(key.minimumSum)…\(key.maximumSum)); `qualkit threshold` finds the value for a goal")
 }
 
 /// Prints a failed attempt to standard error: which record, where, what.
@@ -549,7 +560,8 @@ struct AttemptWriter {
 
     private func failureText(_ f: AttemptFailure) -> String {
         var s = ""
-        if let l = f.line { s += "line \(l)" + (f.column.map { ", column \($0)" } ?? "") + ": " }
+        // A broken record's line is the input's (as in the line column); any other failure's is inside the answer XML.
+        if let l = f.line { s += (f.kind == "bad-record" ? "line \(l)" : "XML line \(l)") + (f.column.map { ", column \($0)" } ?? "") + ": " }
         return s + f.message
     }
 

@@ -65,6 +65,54 @@ import Testing
         #expect(try k.value(forSum: -1).get() == -1)
     }
 
+    /// Two questions, each +5, −2 or DefaultScore 0: sums run from −4 to 10.
+    func twoQuestionKey(_ mapping: ValueMapping?) throws -> ScoringKey {
+        let options = [AnswerOption(selectionIdentifiers: ["a"], score: 5), AnswerOption(selectionIdentifiers: ["b"], score: -2)]
+        return try ScoringKey(AnswerKey(questions: [KeyQuestion(identifier: "q1", options: options, defaultScore: 0),
+                                                    KeyQuestion(identifier: "q2", options: options, defaultScore: 0)],
+                                        mapping: mapping))
+    }
+
+    @Test func possibleValuesOfARangeMappingFollowFirstRangeWinsAndGaps() throws {
+        func values(_ ranges: [(Int32, Int32, Int32)], out: Int32 = -1) throws -> PossibleValues? {
+            try twoQuestionKey(.range(ranges: ranges.map { ScoreRange(lowerBound: $0.0, upperBound: $0.1, value: $0.2) },
+                                      outOfRange: out, origin: Origin())).possibleValues
+        }
+        #expect(try twoQuestionKey(nil).minimumSum == -4 && twoQuestionKey(nil).maximumSum == 10)
+        // Overlapping ranges, sums −4…−1 in none: the out-of-range value is possible.
+        #expect(try values([(0, 4, 1), (3, 20, 2)], out: 0) == .values([0, 1, 2]))
+        // A range wholly inside an earlier one never decides a value; no sum is left out.
+        #expect(try values([(-10, 20, 7), (0, 5, 9)]) == .values([7]))
+        // A gap at 3 inside −4…10.
+        #expect(try values([(-4, 2, 1), (4, 10, 3)]) == .values([-1, 1, 3]))
+        // A range beyond every reachable sum gives nothing.
+        #expect(try values([(-4, 10, 5), (11, 99, 6)]) == .values([5]))
+    }
+
+    @Test func possibleValuesOfMonotonicMappingsAndWhichPassRulesCanSeparateThem() throws {
+        let percent = try #require(try twoQuestionKey(.percentage(maximumSummedScore: 10, origin: Origin())).possibleValues)
+        #expect(percent == .span(-40...100))
+        let scaledDown = try twoQuestionKey(.scale(multiplier: try #require(DecimalNumber("-2")), origin: Origin())).possibleValues
+        #expect(scaledDown == .span(-20...8))
+        #expect(try twoQuestionKey(nil).possibleValues == .span(-4...10))
+
+        func passing(_ p: PossibleValues, _ rule: String) throws -> [Bool] {
+            let r = try #require(PassRule(parsing: rule))
+            let (some, all) = p.passing(r)
+            return [some, all]
+        }
+        #expect(try passing(percent, ">=101") == [false, false])
+        #expect(try passing(percent, ">=-40") == [true, true])
+        #expect(try passing(percent, ">=60") == [true, false])
+        #expect(try passing(percent, "<-40") == [false, false])
+        #expect(try passing(percent, "==50") == [true, false])
+        #expect(try passing(percent, "!=200") == [true, true])
+        #expect(try passing(.span(7...7), "==7") == [true, true])
+        #expect(try passing(.span(7...7), "!=7") == [false, false])
+        #expect(try passing(.values([0, 1, 2, 3]), ">=60") == [false, false])
+        #expect(try passing(.values([0, 3]), "==2") == [false, false])  // 2 lies between the values but is none of them
+    }
+
     @Test func overflowIsAPerAttemptError() throws {
         let big = try ScoringKey(AnswerKey(questions: [
             KeyQuestion(identifier: "q1", options: [AnswerOption(selectionIdentifiers: ["a"], score: Int32.max)]),

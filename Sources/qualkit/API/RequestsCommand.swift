@@ -111,6 +111,7 @@ struct RequestsCommand: AsyncParsableCommand {
             if let passValue {
                 guard let r = PassRule(parsing: passValue) else { throw CLIError.usage("--pass-value \(passValue): write 80, '>=80' or 'GreaterThan:79'") }
                 rule = r
+                if let key = try? ScoringKey(answerKey) { warnIfPassRuleCannotSeparate(r, key: key) }
             }
             let client = try api.client()
             let requests: [QualificationRequest]
