@@ -59,6 +59,30 @@ public struct JSONRecordSplitter {
         return items
     }
 
+    /// Reads the next block with `read` straight behind the unfinished tail, instead of reading into a block
+    /// that ``feed(_:)-(UnsafeRawBufferPointer)`` then copies, and returns every value completed so far.
+    ///
+    /// - Parameters:
+    ///   - blockSize: How much to read at most (more while one value spans several blocks, so that moving the
+    ///     growing tail stays linear in its size).
+    ///   - read: Fills the buffer it is given and returns the number of bytes written; 0 at the end of the input.
+    /// - Returns: nil at the end of the input (then call ``finish()``).
+    public mutating func feed(blockSize: Int, readingWith read: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> [JSONItem]? {
+        let tail = buffer
+        let room = max(blockSize, tail.count)
+        var count = 0
+        buffer = try [UInt8](unsafeUninitializedCapacity: tail.count + room) { storage, initialized in
+            _ = storage.initialize(fromContentsOf: tail)
+            count = try read(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: storage[tail.count...])))
+            initialized = tail.count + count
+        }
+        if count == 0 { return nil }
+        var items: [JSONItem] = []
+        run(final: false, into: &items)
+        compact(handedOut: !items.isEmpty)
+        return items
+    }
+
     /// Call at the end of the input: returns what is left, or an error for an unfinished value.
     public mutating func finish() -> [JSONItem] {
         var items: [JSONItem] = []

@@ -72,6 +72,7 @@ public final class AnswerStreamParser {
         xmlFreeParserCtxt(ctxt)
         state.pointee.text.deallocate()
         state.pointee.selectionBounds.deallocate()
+        state.pointee.knownLeaves.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
         terminated.deallocate()
@@ -205,6 +206,12 @@ private enum Leaf: UInt8 {
     case none, questionIdentifier, selectionIdentifier, otherSelectionText, freeText, uploadedFileSize, uploadedFileKey
 }
 
+/// An element name identified as one of the answer's text elements.
+private struct KnownLeaf {
+    var name: UnsafePointer<xmlChar>
+    var leaf: Leaf
+}
+
 /// A structural problem found by our callbacks (libxml2's own errors arrive through `serror`).
 private struct StreamProblem {
     var code: DiagnosticCode
@@ -239,6 +246,10 @@ private struct AnswerStreamState {
     var answerLine = 0
     /// The namespace pointer last seen to be the QuestionFormAnswers namespace (libxml2 interns it).
     var knownNamespace: UnsafePointer<xmlChar>? = nil
+    /// Element names already identified in this document. libxml2 interns names, so a later element with the same
+    /// name pointer has the same name: it is recognised without comparing bytes. Both are cleared per document.
+    var answerName: UnsafePointer<xmlChar>? = nil
+    var knownLeaves = ScratchBuffer<KnownLeaf>(capacity: 8)
 
     mutating func reset(callback: @escaping (StreamedAnswer) -> Void) {
         self.callback = callback
@@ -247,6 +258,8 @@ private struct AnswerStreamState {
         depth = 0
         leaf = .none
         knownNamespace = nil
+        answerName = nil
+        knownLeaves.removeAll()
     }
 
     mutating func beginAnswer(line: Int) {
@@ -297,6 +310,20 @@ private struct AnswerStreamState {
         return p[n] == 0
     }
 
+    mutating func isAnswer(_ name: UnsafePointer<xmlChar>) -> Bool {
+        if name == answerName { return true }
+        guard Self.equals(name, "Answer") else { return false }
+        answerName = name
+        return true
+    }
+
+    mutating func leaf(named name: UnsafePointer<xmlChar>) -> Leaf? {
+        for known in knownLeaves.elements where known.name == name { return known.leaf }
+        guard let leaf = Self.leaf(for: name) else { return nil }
+        knownLeaves.append(KnownLeaf(name: name, leaf: leaf))
+        return leaf
+    }
+
     static func leaf(for name: UnsafePointer<xmlChar>) -> Leaf? {
         switch name[0] {
         case UInt8(ascii: "S"): return equals(name, "SelectionIdentifier") ? .selectionIdentifier : nil
@@ -340,14 +367,14 @@ private struct AnswerStreamState {
                     return
                 }
             case 1:
-                guard AnswerStreamState.equals(localname, "Answer"), state.pointee.isAnswersNamespace(uri) else {
+                guard state.pointee.isAnswer(localname), state.pointee.isAnswersNamespace(uri) else {
                     state.pointee.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <QuestionFormAnswers>; only <Answer> is",
                                hint: "each answer is an <Answer> element directly under the root")
                     return
                 }
                 state.pointee.beginAnswer(line: Int(xmlSAX2GetLineNumber(ctxt)))
             case 2:
-                guard let leaf = AnswerStreamState.leaf(for: localname), state.pointee.isAnswersNamespace(uri) else {
+                guard let leaf = state.pointee.leaf(named: localname), state.pointee.isAnswersNamespace(uri) else {
                     state.pointee.fail(ctxt, .unexpectedElement, "<\(AnswerStreamState.name(localname))> is not allowed in <Answer>",
                                hint: "an Answer holds QuestionIdentifier, then SelectionIdentifier/OtherSelectionText, FreeText, or an uploaded file")
                     return

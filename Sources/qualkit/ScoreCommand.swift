@@ -208,9 +208,6 @@ struct InputReader {
     static let chunkAttempts = 128
     static let blockSize = 1 << 20
 
-    /// One read buffer for the whole run (the reader lives as long as the command).
-    private let block = UnsafeMutableRawBufferPointer.allocate(byteCount: InputReader.blockSize, alignment: 16)
-
     init(paths: [String]) { pending = paths }
 
     mutating func nextChunk() throws -> [AttemptInput]? {
@@ -226,9 +223,13 @@ struct InputReader {
                 continue
             }
             if var s = stream {
-                let n = read(s.fd, block.baseAddress, Self.blockSize)
-                if n < 0 { throw CLIError.io("\(s.name): read error \(errno)") }
-                if n == 0 {
+                let fd = s.fd
+                let items = try s.splitter.feed(blockSize: Self.blockSize) { room in
+                    let n = read(fd, room.baseAddress, room.count)
+                    if n < 0 { throw CLIError.io("\(s.name): read error: \(String(cString: strerror(errno)))") }
+                    return n
+                }
+                guard let items else {
                     buffered = s.splitter.finish()
                     if s.close { Foundation.close(s.fd) }
                     stream = nil
@@ -237,7 +238,7 @@ struct InputReader {
                     next = 0
                     continue
                 }
-                buffered = s.splitter.feed(UnsafeRawBufferPointer(rebasing: block[0..<n]))
+                buffered = items
                 next = 0
                 stream = s
                 continue

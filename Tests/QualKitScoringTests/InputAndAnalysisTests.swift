@@ -112,6 +112,38 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
         #expect(items.map(\.line) == Array(1...50))
     }
 
+    @Test func readingStraightIntoTheSplitterGivesTheSameValuesAsFeedingBlocks() {
+        // Short reads (a pipe), a pretty-printed page larger than the block size (the tail grows over many reads),
+        // a broken line, then more records: the same values, lines and errors as one whole-text feed.
+        let page = "{\"QualificationRequests\": [\n" + (0..<40).map { "  {\"QualificationRequestId\": \"P\($0)\", \"Answer\": \"\(String(repeating: "y", count: 90))\"}" }
+            .joined(separator: ",\n") + "\n]}"
+        let lines = (0..<30).map { "{\"QualificationRequestId\":\"R\($0)\",\"Answer\":\"\(String(repeating: "x", count: $0 * 7))\"}" }
+        let text = Array(([lines[0], page, "{\"broken\": ", lines[1]] + lines.dropFirst(2)).joined(separator: "\n").utf8 + [0x0A])
+
+        var whole = JSONRecordSplitter(input: "x")
+        let expected = whole.feed(text) + whole.finish()
+
+        for (blockSize, readSizes) in [(64, [5, 13, 64, 1]), (256, [256]), (1 << 20, [1 << 20])] {
+            var splitter = JSONRecordSplitter(input: "x")
+            var items: [JSONItem] = []
+            var offset = 0, reads = 0
+            while let got = splitter.feed(blockSize: blockSize, readingWith: { room in
+                let n = min(room.count, readSizes[reads % readSizes.count], text.count - offset)
+                reads += 1
+                text.withUnsafeBytes { source in room.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + n)])) }
+                offset += n
+                return n
+            }) {
+                items += got
+            }
+            items += splitter.finish()
+            #expect(items.map { String(decoding: $0.bytes, as: UTF8.self) } == expected.map { String(decoding: $0.bytes, as: UTF8.self) })
+            #expect(items.map(\.line) == expected.map(\.line))
+            #expect(items.map { $0.error?.message } == expected.map { $0.error?.message })
+        }
+        #expect(expected.count == 32 && expected.filter { $0.error != nil }.count == 1)
+    }
+
     @Test func batchScoringKeepsOrderAcrossWorkersAndContinuesAfterFailures() throws {
         let key = try K.key([("q1", [(["a"], 1)], nil), ("q2", [(["b"], 2)], nil)])
         var lines: [String] = []
