@@ -205,7 +205,11 @@ struct InputReader {
     private var buffered: [JSONItem] = []
     /// The first record of `buffered` not yet handed out.
     private var next = 0
-    static let chunkAttempts = 128
+    /// A chunk is the unit handed to a worker: at most this many attempts or bytes. Each finished chunk may wake
+    /// the main thread (a futex wake, costly on virtual machines), so chunks hold hundreds of attempts; with four
+    /// chunks in flight per worker, memory stays at a few MiB per worker.
+    static let chunkAttempts = 512
+    static let chunkBytes = 2 << 20
     static let blockSize = 1 << 20
 
     init(paths: [String]) { pending = paths }
@@ -213,7 +217,7 @@ struct InputReader {
     mutating func nextChunk() throws -> [AttemptInput]? {
         var chunk: [AttemptInput] = []
         var bytes = 0
-        while chunk.count < Self.chunkAttempts && bytes < Self.blockSize {
+        while chunk.count < Self.chunkAttempts && bytes < Self.chunkBytes {
             if next < buffered.count, let s = stream {
                 // An index, not removeFirst(): a 1 MiB block holds hundreds of records (no shifting per record).
                 let item = buffered[next]
