@@ -9,12 +9,6 @@ struct AccuracyCLITests {
     static let batch = job + "/mturk-batch/batch-results.csv"
     static let batchGold = job + "/mturk-batch/gold.csv"
 
-    func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualkit-accuracy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     @Test func jsonContract() throws {
         let r = try CLIRunner.run(["accuracy", "--job", Self.job, "--gold", Self.golden, "--format", "json", "--weight", "person=2"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -63,7 +57,7 @@ struct AccuracyCLITests {
     }
 
     @Test func objectLabelsFile() throws {
-        let dir = try scratch()
+        let dir = try CLIRunner.scratchDirectory("qualkit-accuracy")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("objects.csv").path
         let r = try CLIRunner.run(["accuracy", "--job", Self.job, "--object-labels", out])
@@ -77,7 +71,7 @@ struct AccuracyCLITests {
     }
 
     @Test func batchGrantsRoundTrip() throws {
-        let dir = try scratch()
+        let dir = try CLIRunner.scratchDirectory("qualkit-accuracy")
         defer { try? FileManager.default.removeItem(at: dir) }
         let grants = dir.appendingPathComponent("grants.csv").path
         let objects = dir.appendingPathComponent("objects.csv").path
@@ -99,7 +93,7 @@ struct AccuracyCLITests {
     }
 
     @Test func groundTruthIdsAreLeftOutOfGrants() throws {
-        let dir = try scratch()
+        let dir = try CLIRunner.scratchDirectory("qualkit-accuracy")
         defer { try? FileManager.default.removeItem(at: dir) }
         let grants = dir.appendingPathComponent("grants.csv").path
         let r = try CLIRunner.run(["accuracy", "--job", Self.job, "--gold", Self.golden, "--format", "csv",
@@ -110,7 +104,7 @@ struct AccuracyCLITests {
     }
 
     @Test func badDataExitsOneWithLocations() throws {
-        let dir = try scratch()
+        let dir = try CLIRunner.scratchDirectory("qualkit-accuracy")
         defer { try? FileManager.default.removeItem(at: dir) }
         let folder = dir.appendingPathComponent("annotations/worker-response/iteration-1/0")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -19,6 +19,13 @@ struct CLIRunner {
         return RepositoryFiles.url(".build/debug/qualkit")
     }
 
+    /// A fresh folder under the system's temporary directory for one test's files (the test removes it).
+    static func scratchDirectory(_ prefix: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     directory: URL = RepositoryFiles.root) throws -> Result {
         let process = Process()

@@ -9,12 +9,6 @@ struct ScoreCLITests {
     static let answers = test + "/answers"
     static let ns = XMLFixtures.answersNS
 
-    func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualkit-score-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     /// CSV rows as dictionaries by header (RFC 4180 quoting; no field in these tests spans lines).
     func rows(_ csv: String) -> [[String: String]] {
         func fields(_ line: Substring) -> [String] {
@@ -107,7 +101,7 @@ struct ScoreCLITests {
     }
 
     @Test func compareKeyListsWhoseValueChangesAndWritesAGrantsFile() throws {
-        let dir = try scratch()
+        let dir = try CLIRunner.scratchDirectory("qualkit-score")
         defer { try? FileManager.default.removeItem(at: dir) }
         let grants = dir.appendingPathComponent("grants.csv").path
         let r = try CLIRunner.run(["score", "--key", "\(Self.test)/answer-key-percentage.xml", "--compare-key", "\(Self.test)/answer-key.xml",
