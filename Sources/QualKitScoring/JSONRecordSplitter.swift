@@ -22,11 +22,15 @@ public struct JSONItem: Sendable {
 }
 
 /// Cuts a byte stream of JSON into record-sized values without decoding them, so that decoding can run in
-/// parallel. Accepts JSON Lines (one object per line), concatenated or pretty-printed objects, and a
-/// top-level array (each element is cut out separately, so a huge array streams in flat memory).
+/// parallel. Accepts JSON Lines (one object per line), concatenated or pretty-printed objects, a top-level
+/// array, and response objects (`{"QualificationRequests": [...]}` or `{"Assignments": [...]}`, as the AWS CLI
+/// prints all pages merged into one). The elements of an array and the records of a response object are cut out
+/// one by one, so a huge array or response streams in flat memory; the response object's other fields
+/// (`NextToken`, `NumResults`) are skipped.
 ///
-/// A line of JSON Lines is taken as one value when it starts with `{` and ends with `}`; any other object is
-/// scanned to its balanced end. A broken line is reported and reading resumes on the next line.
+/// A line of JSON Lines is taken as one value when it starts with `{` and ends with `}` (a line longer than
+/// 4 MiB is scanned instead, so that a response object on one line is cut record by record); any other object
+/// is scanned to its balanced end. A broken line is reported and reading resumes on the next line.
 public struct JSONRecordSplitter {
     private var buffer: [UInt8] = []
     private var pos = 0
@@ -40,6 +44,12 @@ public struct JSONRecordSplitter {
     private var escaped = false
     /// Where to resume looking for the end of a top-level JSON Lines object.
     private var lineSearchFrom: Int? = nil
+    /// In the record array of a response object: its elements are cut like a top-level array's.
+    private var inPage = false
+    /// Skipping what follows a response object's record array, to the object's end (`depth` levels left).
+    private var skippingPageRest = false
+    /// A JSON Lines line longer than this is scanned rather than held whole.
+    static let longLine = 4 << 20
     private var stopped = false
     public let input: String
 
@@ -92,6 +102,8 @@ public struct JSONRecordSplitter {
                 items.append(failure(line: valueLine, column: nil, "the input ends inside a JSON value that starts here"))
             } else if inArray {
                 items.append(failure(line: line, column: nil, "the input ends inside a JSON array (missing ']')"))
+            } else if skippingPageRest {
+                items.append(failure(line: line, column: nil, "the input ends inside the response object after its records (missing '}')"))
             }
         }
         buffer = []
@@ -129,6 +141,32 @@ public struct JSONRecordSplitter {
         guard !stopped else { pos = buffer.count; return }
         let n = buffer.count
         outer: while pos < n {
+            if skippingPageRest {
+                // The rest of a response object after its record array (NextToken and the like): skipped.
+                while pos < n {
+                    let b = buffer[pos]
+                    pos += 1
+                    if inString {
+                        if escaped { escaped = false }
+                        else if b == UInt8(ascii: "\\") { escaped = true }
+                        else if b == UInt8(ascii: "\"") { inString = false }
+                        continue
+                    }
+                    switch b {
+                    case UInt8(ascii: "\""): inString = true
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        depth -= 1
+                        if depth == 0 {
+                            skippingPageRest = false
+                            continue outer
+                        }
+                    case 0x0A: line += 1
+                    default: break
+                    }
+                }
+                continue
+            }
             if let start = valueStart {
                 // Scanning a value to its balanced end.
                 var completed = false
@@ -149,7 +187,18 @@ public struct JSONRecordSplitter {
                     } else {
                         switch b {
                         case UInt8(ascii: "\""): inString = true
-                        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                        case UInt8(ascii: "["):
+                            if depth == 1 && !inArray && startsRecordArray(at: pos) {
+                                // A response object's records: cut them one by one instead of holding the object.
+                                valueStart = nil
+                                inArray = true
+                                inPage = true
+                                afterElement = false
+                                pos += 1
+                                continue outer
+                            }
+                            depth += 1
+                        case UInt8(ascii: "{"): depth += 1
                         case UInt8(ascii: "}"), UInt8(ascii: "]"):
                             depth -= 1
                             if depth == 0 {
@@ -205,13 +254,18 @@ public struct JSONRecordSplitter {
                     return b.baseAddress!.distance(to: UnsafeRawPointer(hit))
                 }
                 if j == n && !final {
-                    lineSearchFrom = j
-                    return  // wait for the rest of the line
+                    if n - pos <= Self.longLine {
+                        lineSearchFrom = j
+                        return  // wait for the rest of the line
+                    }
+                    lineSearchFrom = nil
+                    startValue()
+                    continue
                 }
                 lineSearchFrom = nil
                 var end = j
                 while end > pos, buffer[end - 1] == 0x20 || buffer[end - 1] == 0x0D || buffer[end - 1] == 0x09 { end -= 1 }
-                if end - pos >= 2, buffer[end - 1] == UInt8(ascii: "}") {
+                if end - pos >= 2, end - pos <= Self.longLine, buffer[end - 1] == UInt8(ascii: "}") {
                     items.append(JSONItem(line: line, bytes: buffer[pos..<end]))
                     pos = j
                 } else {
@@ -233,6 +287,13 @@ public struct JSONRecordSplitter {
                 inArray = false
                 afterElement = false
                 pos += 1
+                if inPage {
+                    inPage = false
+                    skippingPageRest = true
+                    depth = 1
+                    inString = false
+                    escaped = false
+                }
             default:
                 let column = column(at: pos)
                 items.append(failure(line: line, column: column,
@@ -241,6 +302,26 @@ public struct JSONRecordSplitter {
                 skipLine()
             }
         }
+    }
+
+    /// Whether the `[` at `bracket` opens the value of a `"QualificationRequests"` or `"Assignments"` key.
+    private func startsRecordArray(at bracket: Int) -> Bool {
+        var k = bracket - 1
+        func skipBlanks() { while k >= 0, buffer[k] == 0x20 || buffer[k] == 0x0A || buffer[k] == 0x0D || buffer[k] == 0x09 { k -= 1 } }
+        skipBlanks()
+        guard k >= 0, buffer[k] == UInt8(ascii: ":") else { return false }
+        k -= 1
+        skipBlanks()
+        guard k >= 0, buffer[k] == UInt8(ascii: "\"") else { return false }
+        let end = k
+        k -= 1
+        while k >= 0, buffer[k] != UInt8(ascii: "\"") {
+            if end - k > 21 { return false }
+            k -= 1
+        }
+        guard k >= 0 else { return false }
+        let key = buffer[(k + 1)..<end]
+        return key.elementsEqual("QualificationRequests".utf8) || key.elementsEqual("Assignments".utf8)
     }
 
     private mutating func startValue() {

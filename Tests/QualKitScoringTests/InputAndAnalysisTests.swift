@@ -141,7 +141,58 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
             #expect(items.map(\.line) == expected.map(\.line))
             #expect(items.map { $0.error?.message } == expected.map { $0.error?.message })
         }
-        #expect(expected.count == 32 && expected.filter { $0.error != nil }.count == 1)
+        #expect(expected.count == 71 && expected.filter { $0.error != nil }.count == 1)
+    }
+
+    /// Feeds `text` in blocks of `block` bytes; returns the items and how many came out before the last block.
+    private func split(_ text: [UInt8], block: Int) -> (items: [JSONItem], beforeEnd: Int) {
+        var splitter = JSONRecordSplitter(input: "x")
+        var items: [JSONItem] = []
+        var offset = 0
+        var beforeEnd = 0
+        while offset < text.count {
+            let end = min(text.count, offset + block)
+            if end == text.count { beforeEnd = items.count }
+            items += splitter.feed(Array(text[offset..<end]))
+            offset = end
+        }
+        return (items + splitter.finish(), beforeEnd)
+    }
+
+    @Test func aResponseObjectIsCutRecordByRecord() {
+        // As the AWS CLI prints every page merged: pretty-printed, other fields before and after the records.
+        let records = (0..<40).map { "{\n        \"QualificationRequestId\": \"P\($0)\",\n        \"Answer\": \"\(String(repeating: "y", count: 50))\"\n    }" }
+        let text = Array(("{\n    \"NumResults\": 40,\n    \"QualificationRequests\": [\n    " + records.joined(separator: ",\n    ")
+            + "\n    ],\n    \"NextToken\": \"a]}{\\\"b\"\n}\n" + "{\"QualificationRequestId\": \"AFTER\"}\n").utf8)
+        let (items, beforeEnd) = split(text, block: 100)
+        #expect(items.map(\.error).allSatisfy { $0 == nil })
+        #expect(items.map { String(decoding: $0.bytes, as: UTF8.self) } == records + ["{\"QualificationRequestId\": \"AFTER\"}"])
+        #expect(items.map(\.line) == (0..<40).map { 4 + 4 * $0 } + [167])
+        // Records come out while the object is still being read: nothing holds the whole response.
+        #expect(beforeEnd >= 39)
+        let ids = items.flatMap { RecordDecoder.decode($0.bytes, input: "x", line: $0.line) }.map(\.source.requestId)
+        #expect(ids == (0..<40).map { "P\($0)" } + ["AFTER"])
+    }
+
+    @Test func aResponseObjectOnOneLongLineIsCutToo() {
+        // Longer than the 4 MiB a JSON Lines line may be held whole: scanned, and its records cut one by one,
+        // whether the line arrives in blocks or whole.
+        let record = "{\"QualificationRequestId\":\"R\",\"Answer\":\"\(String(repeating: "z", count: 2000))\"}"
+        let count = (6 << 20) / record.utf8.count
+        let text = Array(("{\"Assignments\":[" + Array(repeating: record, count: count).joined(separator: ",") + "],\"NextToken\":null}\n").utf8)
+        let whole = split(text, block: text.count).items
+        #expect(whole.count == count && whole.allSatisfy { $0.error == nil && $0.bytes.count == record.utf8.count })
+        let (items, beforeEnd) = split(text, block: 1 << 20)
+        #expect(items.count == count && items.allSatisfy { $0.error == nil && $0.bytes.count == record.utf8.count },
+                "\(items.count) of \(count): \(items.compactMap { $0.error?.message }.prefix(3))")
+        #expect(beforeEnd > 0)
+    }
+
+    @Test func aResponseObjectCutShortIsReported() {
+        let text = Array("{\"QualificationRequests\": [{\"QualificationRequestId\": \"R1\"}], \"NextToken\": \"abc\"".utf8)
+        let (items, _) = split(text, block: 1 << 20)
+        #expect(items.count == 2 && items[0].error == nil)
+        #expect(items[1].error?.message == "invalid JSON: the input ends inside the response object after its records (missing '}')")
     }
 
     @Test func batchScoringKeepsOrderAcrossWorkersAndContinuesAfterFailures() throws {
