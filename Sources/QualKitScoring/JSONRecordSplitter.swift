@@ -46,8 +46,9 @@ public struct JSONRecordSplitter {
     private var lineSearchFrom: Int? = nil
     /// In the record array of a response object: its elements are cut like a top-level array's.
     private var inPage = false
-    /// Skipping what follows a response object's record array, to the object's end (`depth` levels left).
-    private var skippingPageRest = false
+    /// The value being scanned is the rest of a response object after its record array (`NextToken` and the
+    /// like): it is scanned to its end like any value, then dropped.
+    private var discarding = false
     /// A JSON Lines line longer than this is scanned rather than held whole.
     static let longLine = 4 << 20
     private var stopped = false
@@ -98,12 +99,12 @@ public struct JSONRecordSplitter {
         var items: [JSONItem] = []
         run(final: true, into: &items)
         if !stopped {
-            if valueStart != nil {
+            if valueStart != nil && discarding {
+                items.append(failure(line: line, column: nil, "the input ends inside the response object after its records (missing '}')"))
+            } else if valueStart != nil {
                 items.append(failure(line: valueLine, column: nil, "the input ends inside a JSON value that starts here"))
             } else if inArray {
                 items.append(failure(line: line, column: nil, "the input ends inside a JSON array (missing ']')"))
-            } else if skippingPageRest {
-                items.append(failure(line: line, column: nil, "the input ends inside the response object after its records (missing '}')"))
             }
         }
         buffer = []
@@ -141,32 +142,6 @@ public struct JSONRecordSplitter {
         guard !stopped else { pos = buffer.count; return }
         let n = buffer.count
         outer: while pos < n {
-            if skippingPageRest {
-                // The rest of a response object after its record array (NextToken and the like): skipped.
-                while pos < n {
-                    let b = buffer[pos]
-                    pos += 1
-                    if inString {
-                        if escaped { escaped = false }
-                        else if b == UInt8(ascii: "\\") { escaped = true }
-                        else if b == UInt8(ascii: "\"") { inString = false }
-                        continue
-                    }
-                    switch b {
-                    case UInt8(ascii: "\""): inString = true
-                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                        depth -= 1
-                        if depth == 0 {
-                            skippingPageRest = false
-                            continue outer
-                        }
-                    case 0x0A: line += 1
-                    default: break
-                    }
-                }
-                continue
-            }
             if let start = valueStart {
                 // Scanning a value to its balanced end.
                 var completed = false
@@ -180,6 +155,7 @@ public struct JSONRecordSplitter {
                             items.append(failure(line: valueLine, column: nil,
                                                  "a string is not closed before the end of line \(line)"))
                             valueStart = nil
+                            discarding = false
                             inString = false
                             if inArray { stopped = true; pos = n; return }
                             break
@@ -188,7 +164,7 @@ public struct JSONRecordSplitter {
                         switch b {
                         case UInt8(ascii: "\""): inString = true
                         case UInt8(ascii: "["):
-                            if depth == 1 && !inArray && startsRecordArray(at: pos) {
+                            if depth == 1 && !inArray && !discarding && startsRecordArray(at: pos) {
                                 // A response object's records: cut them one by one instead of holding the object.
                                 valueStart = nil
                                 inArray = true
@@ -202,7 +178,8 @@ public struct JSONRecordSplitter {
                         case UInt8(ascii: "}"), UInt8(ascii: "]"):
                             depth -= 1
                             if depth == 0 {
-                                items.append(JSONItem(line: valueLine, bytes: buffer[start...pos]))
+                                if !discarding { items.append(JSONItem(line: valueLine, bytes: buffer[start...pos])) }
+                                discarding = false
                                 valueStart = nil
                                 completed = true
                             }
@@ -215,6 +192,7 @@ public struct JSONRecordSplitter {
                                     items.append(failure(line: valueLine, column: nil,
                                                          "the JSON object that starts here is not complete at the end of its line"))
                                     valueStart = nil
+                                    discarding = false
                                     line += 1
                                     pos += 1
                                     continue outer
@@ -288,11 +266,11 @@ public struct JSONRecordSplitter {
                 afterElement = false
                 pos += 1
                 if inPage {
+                    // The rest of the response object, from here to its closing brace.
                     inPage = false
-                    skippingPageRest = true
+                    startValue()
                     depth = 1
-                    inString = false
-                    escaped = false
+                    discarding = true
                 }
             default:
                 let column = column(at: pos)
@@ -325,6 +303,7 @@ public struct JSONRecordSplitter {
     }
 
     private mutating func startValue() {
+        discarding = false
         valueStart = pos
         valueLine = line
         depth = 0

@@ -193,6 +193,11 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
         let (items, _) = split(text, block: 1 << 20)
         #expect(items.count == 2 && items[0].error == nil)
         #expect(items[1].error?.message == "invalid JSON: the input ends inside the response object after its records (missing '}')")
+        // A broken rest is reported, and the record after it is read, not dropped with the rest.
+        let broken = Array("{\"QualificationRequests\": [{\"QualificationRequestId\": \"R1\"}], \"NextToken\": \"abc\n{\"QualificationRequestId\": \"R2\"}\n".utf8)
+        let after = split(broken, block: 7).items
+        #expect(after.count == 3 && after[1].error?.message.contains("a string is not closed before the end of line 1") == true)
+        #expect(String(decoding: after[2].bytes, as: UTF8.self) == "{\"QualificationRequestId\": \"R2\"}" && after[2].line == 2)
     }
 
     @Test func batchScoringKeepsOrderAcrossWorkersAndContinuesAfterFailures() throws {
