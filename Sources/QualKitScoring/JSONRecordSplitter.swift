@@ -73,13 +73,17 @@ public struct JSONRecordSplitter {
     /// Reads the next block with `read` straight behind the unfinished tail, instead of reading into a block
     /// that ``feed(_:)-(UnsafeRawBufferPointer)`` then copies, and returns every value completed so far.
     ///
+    /// Each call starts a fresh buffer holding what is not cut yet, then the block: the one copy of that tail,
+    /// and values already handed out keep the old buffer's bytes.
+    ///
     /// - Parameters:
     ///   - blockSize: How much to read at most (more while one value spans several blocks, so that moving the
     ///     growing tail stays linear in its size).
     ///   - read: Fills the buffer it is given and returns the number of bytes written; 0 at the end of the input.
     /// - Returns: nil at the end of the input (then call ``finish()``).
     public mutating func feed(blockSize: Int, readingWith read: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> [JSONItem]? {
-        let tail = buffer
+        let keep = valueStart ?? pos
+        let tail = buffer[keep...]
         let room = max(blockSize, tail.count)
         var count = 0
         buffer = try [UInt8](unsafeUninitializedCapacity: tail.count + room) { storage, initialized in
@@ -87,10 +91,10 @@ public struct JSONRecordSplitter {
             count = try read(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: storage[tail.count...])))
             initialized = tail.count + count
         }
+        shiftOffsets(by: keep)
         if count == 0 { return nil }
         var items: [JSONItem] = []
         run(final: false, into: &items)
-        compact(handedOut: !items.isEmpty)
         return items
     }
 
@@ -129,6 +133,11 @@ public struct JSONRecordSplitter {
             guard keep > 0, keep >= buffer.count / 2 || keep > 1 << 20 else { return }
             buffer.removeSubrange(0..<keep)
         }
+        shiftOffsets(by: keep)
+    }
+
+    /// Moves the scanning offsets back by the `keep` bytes dropped from the front of the buffer.
+    private mutating func shiftOffsets(by keep: Int) {
         pos -= keep
         if valueStart != nil { valueStart! -= keep }
         if lineSearchFrom != nil { lineSearchFrom! -= keep }

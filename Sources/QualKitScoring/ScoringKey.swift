@@ -178,42 +178,21 @@ public struct ScoringKey: Sendable {
     public func derivation(forSum sum: Int64) -> ValueDerivation { mapper.derive(sum) }
 
     /// The values an attempt can get, computed from the sums ``minimumSum`` through ``maximumSum``: for a
-    /// RangeMapping the value of every range one of those sums falls in (and OutOfRangeQualificationValue when one
-    /// falls in none), else the values from the lowest to the highest sum (the mappings are monotonic). Not every sum
-    /// in between need be reachable, so this may hold values no attempt gets, never the reverse.
+    /// RangeMapping the value of every sum in that span, else the values from the lowest to the highest sum (the
+    /// mappings are monotonic). Not every sum in between need be reachable, so this may hold values no attempt
+    /// gets, never the reverse.
     ///
     /// - Returns: nil when the lowest or highest sum maps outside 32 bits.
     public var possibleValues: PossibleValues? {
         let lo = minimumSum, hi = maximumSum
-        if case .range(let ranges, let outOfRange) = mapper.kind {
-            var values = Set<Int32>()
-            // The sums in lo…hi that some range covers, as sorted, merged intervals: a gap means OutOfRange.
-            var covered: [ClosedRange<Int64>] = []
+        if case .range(let ranges, _) = mapper.kind {
+            // Which range a sum falls in (the first that holds it, or none) changes only where a range starts or
+            // ends, so mapping the lowest sum and each such point inside lo…hi gives every value of the span.
+            var points: Set<Int64> = [lo]
             for r in ranges {
-                let a = max(lo, Int64(r.lowerBound)), b = min(hi, Int64(r.upperBound))
-                guard a <= b else { continue }
-                // The first range holding a sum wins: this one gives a value only for sums no earlier range took.
-                var free = [a...b]
-                for c in covered {
-                    free = free.flatMap { f -> [ClosedRange<Int64>] in
-                        guard f.overlaps(c) else { return [f] }
-                        var rest: [ClosedRange<Int64>] = []
-                        if f.lowerBound < c.lowerBound { rest.append(f.lowerBound...(c.lowerBound - 1)) }
-                        if f.upperBound > c.upperBound { rest.append((c.upperBound + 1)...f.upperBound) }
-                        return rest
-                    }
-                }
-                if !free.isEmpty { values.insert(r.value) }
-                covered.append(a...b)
+                for p in [Int64(r.lowerBound), Int64(r.upperBound) + 1] where p > lo && p <= hi { points.insert(p) }
             }
-            covered.sort { $0.lowerBound < $1.lowerBound }
-            var next = lo
-            for c in covered where c.upperBound >= next {
-                if c.lowerBound > next { break }
-                next = c.upperBound + 1
-            }
-            if next <= hi { values.insert(outOfRange) }
-            return .values(values.sorted())
+            return .values(Set(points.compactMap { try? mapper.map($0).get() }).sorted())
         }
         guard let a = try? mapper.map(lo).get(), let b = try? mapper.map(hi).get() else { return nil }
         return .span(min(a, b)...max(a, b))

@@ -80,8 +80,14 @@ public final class AnswerStreamParser {
 
     /// Runs libxml2 over the document with the handler installed in the context. UTF-8 text is copied, with a
     /// NUL byte after it, to where libxml2 reads it in place; other text goes through libxml2's own input buffer,
-    /// which can convert encodings.
+    /// which can convert encodings. A tree is never built by our handlers; one left in the context is freed.
     private func run(_ bytes: UnsafeRawBufferPointer, utf8: Bool, file: String?) {
+        defer {
+            if let doc = ctxt.pointee.myDoc {
+                xmlFreeDoc(doc)
+                ctxt.pointee.myDoc = nil
+            }
+        }
         var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
         guard utf8 else {
             _ = xmlCtxtReadMemory(ctxt, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
@@ -134,10 +140,6 @@ public final class AnswerStreamParser {
             state.pointee.reset(callback: callback)
             defer { state.pointee.callback = nil }
             run(bytes, utf8: utf8, file: file)
-            if let doc = ctxt.pointee.myDoc {  // never built by our handler; free defensively
-                xmlFreeDoc(doc)
-                ctxt.pointee.myDoc = nil
-            }
             if let problem = state.pointee.problem { return problem.diagnostic(file: file) }
             if ctxt.pointee.wellFormed == 0 || !state.pointee.sawRoot {
                 return Diagnostic(.malformedXML, nil, "the document is not well-formed XML",
@@ -165,10 +167,6 @@ public final class AnswerStreamParser {
         ctxt.pointee.sax.pointee = handler
         defer { ctxt.pointee.sax.pointee = saved }
         run(bytes, utf8: forceUTF8, file: nil)
-        if let doc = ctxt.pointee.myDoc {
-            xmlFreeDoc(doc)
-            ctxt.pointee.myDoc = nil
-        }
         return ctxt.pointee.wellFormed != 0
     }
 
@@ -232,7 +230,6 @@ private struct AnswerStreamState {
     var sawRoot = false
     var depth = 0
     var leaf = Leaf.none
-    var leafName = ""
     // The current answer.
     var text = ScratchBuffer<UInt8>(capacity: 1024)
     var questionRange: Range<Int>? = nil

@@ -22,17 +22,25 @@ enum JSONValueText {
     }
 }
 
+/// Feeds `text` to a splitter in blocks of `block` bytes; returns the items and how many came out before the last
+/// block.
+private func split(_ text: [UInt8], block: Int, input: String = "x") -> (items: [JSONItem], beforeEnd: Int) {
+    var splitter = JSONRecordSplitter(input: input)
+    var items: [JSONItem] = []
+    var offset = 0
+    var beforeEnd = 0
+    while offset < text.count {
+        let end = min(text.count, offset + block)
+        if end == text.count { beforeEnd = items.count }
+        items += splitter.feed(Array(text[offset..<end]))
+        offset = end
+    }
+    return (items + splitter.finish(), beforeEnd)
+}
+
 /// Splits and decodes a whole text the way the CLI does, feeding it in pieces of `piece` bytes.
 private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
-    var splitter = JSONRecordSplitter(input: "in.jsonl")
-    let bytes = Array(text.utf8)
-    var items: [JSONItem] = []
-    var i = 0
-    while i < bytes.count {
-        items += splitter.feed(Array(bytes[i..<min(bytes.count, i + piece)]))
-        i += piece
-    }
-    items += splitter.finish()
+    let items = split(Array(text.utf8), block: piece, input: "in.jsonl").items
     return items.flatMap { item -> [AttemptRecord] in
         if let e = item.error { return [AttemptRecord(source: AttemptSource(input: "in.jsonl", line: item.line), answer: [], fromJSON: true, failure: e)] }
         return RecordDecoder.decode(item.bytes, input: "in.jsonl", line: item.line)
@@ -142,21 +150,6 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
             #expect(items.map { $0.error?.message } == expected.map { $0.error?.message })
         }
         #expect(expected.count == 71 && expected.filter { $0.error != nil }.count == 1)
-    }
-
-    /// Feeds `text` in blocks of `block` bytes; returns the items and how many came out before the last block.
-    private func split(_ text: [UInt8], block: Int) -> (items: [JSONItem], beforeEnd: Int) {
-        var splitter = JSONRecordSplitter(input: "x")
-        var items: [JSONItem] = []
-        var offset = 0
-        var beforeEnd = 0
-        while offset < text.count {
-            let end = min(text.count, offset + block)
-            if end == text.count { beforeEnd = items.count }
-            items += splitter.feed(Array(text[offset..<end]))
-            offset = end
-        }
-        return (items + splitter.finish(), beforeEnd)
     }
 
     @Test func aResponseObjectIsCutRecordByRecord() {
