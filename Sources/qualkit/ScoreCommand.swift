@@ -339,31 +339,34 @@ final class OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// Writes one CSV row: each field quoted only when it must be (as ``csvField(_:)`` does), straight into the
-    /// buffer without building the row as strings first.
-    func writeCSVRow(_ fields: CSVFields) {
-        for (n, field) in fields.values.enumerated() {
-            if n > 0 { buffer.append(UInt8(ascii: ",")) }
-            switch field {
-            case .text(let value):
-                guard var s = value else { continue }
-                s.withUTF8 { u in
-                    if u.contains(where: csvNeedsQuotes) {
-                        buffer.append(UInt8(ascii: "\""))
-                        for b in u {
-                            if b == 0x22 { buffer.append(0x22) }
-                            buffer.append(b)
-                        }
-                        buffer.append(UInt8(ascii: "\""))
-                    } else {
-                        buffer.append(contentsOf: u)
-                    }
-                }
-            case .integer(let v):
-                guard let v else { continue }
-                buffer.append(contentsOf: String(v).utf8)  // a small string: no allocation
+    /// Starts a field of the current CSV row: a separator unless it is the row's first.
+    private func separate(_ first: Bool) { if !first { buffer.append(UInt8(ascii: ",")) } }
+
+    /// Writes one CSV text field, quoted only when it must be (as ``csvField(_:)`` does), straight into the buffer;
+    /// nil writes an empty field. `first` is true for the row's first field.
+    func csvText(_ value: String?, first: Bool = false) {
+        separate(first)
+        guard var s = value else { return }
+        s.withUTF8 { u in
+            guard u.contains(where: csvNeedsQuotes) else { return buffer.append(contentsOf: u) }
+            buffer.append(UInt8(ascii: "\""))
+            for b in u {
+                if b == 0x22 { buffer.append(0x22) }
+                buffer.append(b)
             }
+            buffer.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// Writes one CSV integer field; nil writes an empty field.
+    func csvInteger(_ value: Int64?) {
+        separate(false)
+        guard let value else { return }
+        buffer.append(contentsOf: String(value).utf8)  // a small string: no allocation
+    }
+
+    /// Ends the current CSV row.
+    func endCSVRow() {
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
     }
@@ -434,14 +437,20 @@ struct AttemptWriter {
                 out.write("    value: \(key.derivation(forSum: s.sum).description)\n")
             }
         case .csv:
-            var row = CSVFields()
-            row.values += [.text(r.source.workerId), .text(r.source.requestId), .text(r.source.qualificationTypeId),
-                           .text(r.source.submitTime), .integer(s?.sum), .integer(s.map { Int64($0.value) })]
-            if let rule { row.values.append(.text(s.map { rule.passes($0.value) ? "true" : "false" })) }
-            row.values += [.text(f == nil ? "ok" : "failed"), .text(f.map(failureText)), .text(r.source.input),
-                           .integer(r.source.line.map(Int64.init))]
-            if explain { row.values.append(.text(s.map { $0.questions.map(explainCompact).joined(separator: "; ") })) }
-            out.writeCSVRow(row)
+            // Written field by field into the output buffer: no row array, no copies of the strings.
+            out.csvText(r.source.workerId, first: true)
+            out.csvText(r.source.requestId)
+            out.csvText(r.source.qualificationTypeId)
+            out.csvText(r.source.submitTime)
+            out.csvInteger(s?.sum)
+            out.csvInteger(s.map { Int64($0.value) })
+            if let rule { out.csvText(s.map { rule.passes($0.value) ? "true" : "false" }) }
+            out.csvText(f == nil ? "ok" : "failed")
+            out.csvText(f.map(failureText))
+            out.csvText(r.source.input)
+            out.csvInteger(r.source.line.map(Int64.init))
+            if explain { out.csvText(s.map { $0.questions.map(explainCompact).joined(separator: "; ") }) }
+            out.endCSVRow()
         case .json, .jsonl:
             var o: [String: JSONValue] = [
                 "workerId": .string(r.source.workerId), "requestId": .string(r.source.requestId),
@@ -596,18 +605,6 @@ final class FirstFlag {
         defer { used = true }
         return !used
     }
-}
-
-/// The fields of one CSV row for ``OutputSink/writeCSVRow(_:)``; nil writes an empty field.
-struct CSVFields {
-    enum Field {
-        case text(String?)
-        case integer(Int64?)
-    }
-
-    var values: [Field] = []
-
-    init() { values.reserveCapacity(12) }
 }
 
 /// Whether a CSV field holding this byte must be quoted: a comma, a quote or a line break.
