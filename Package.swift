@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QualKitScoringTests",
-            dependencies: ["QualKitScoring", "QualKitTestSupport"],
+            dependencies: ["QualKitScoring", "JSONEscapes", "QualKitTestSupport"],
             swiftSettings: swiftSettings
         ),
         // HTML rendering of QuestionForms: `qualkit preview` and the worker pages of `qualkit serve` (pure).
@@ -83,7 +83,7 @@ let package = Package(
         // Benchmark: libxml2 parsing the answer documents and nothing else (Benchmarks/scoring/run.sh).
         .executableTarget(
             name: "qualkit-parse-floor",
-            dependencies: ["QualKitXML", "QualKitScoring"],
+            dependencies: ["QualKit", "QualKitXML", "QualKitScoring"],
             path: "Benchmarks/scoring/ParseFloor",
             swiftSettings: swiftSettings
         ),

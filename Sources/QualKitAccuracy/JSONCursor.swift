@@ -253,36 +253,15 @@ struct JSONCursor {
 
     /// Scans a string at the cursor (at its opening quote); returns the range of its raw content.
     private mutating func scanString() throws(Failure) -> Range<Int> {
-        let open = position
-        position += 1
-        let start = position
-        let n = bytes.count
-        while position < n {
-            // Eight bytes at a time while none is a quote, a backslash or a control character.
-            while position + 8 <= n {
-                let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                let q = w ^ 0x2222_2222_2222_2222, bs = w ^ 0x5C5C_5C5C_5C5C_5C5C
-                let special = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((w &- 0x2020_2020_2020_2020) & ~w)
-                if special & highs != 0 { break }
-                position += 8
-            }
-            guard position < n else { break }
-            let b = bytes[position]
-            if b == UInt8(ascii: "\"") {
-                let range = start..<position
-                position += 1
-                return range
-            }
-            if b == UInt8(ascii: "\\") {
-                position += 2
-                continue
-            }
-            if b < 0x20 { throw fail("control character 0x\(String(b, radix: 16)) inside a string (escape it)") }
-            position += 1
+        let start = position + 1
+        do throws(JSONStringScan.Problem) {
+            let end = try JSONStringScan.end(of: bytes, contentStart: start)
+            position = end.quote + 1
+            return start..<end.quote
+        } catch {
+            if case .controlCharacter(_, let at) = error { position = at }
+            throw fail(error.message)
         }
-        position = open
-        throw fail("unterminated string")
     }
 
     private static func unescape(_ raw: UnsafeRawBufferPointer, offset: Int) throws(Failure) -> String {

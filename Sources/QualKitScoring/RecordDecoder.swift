@@ -340,26 +340,20 @@ struct JSONCursor {
     func raw(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
 
     /// Moves past a string at the cursor; returns where its content is (between the quotes) and whether it has
-    /// escapes. memchr finds quotes and backslashes a vector at a time: an Answer text is long with few escapes.
+    /// escapes.
     mutating func rawString() throws -> (range: Range<Int>, escapes: Bool) {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         let start = i + 1
-        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let count = bytes.count
-        var j = start
-        var escapes = false
-        while true {
-            guard j < count, let q = memchr(p + j, 0x22, count - j) else { throw error("unterminated string", at: start - 1) }
-            let quote = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
-            guard let bs = memchr(p + j, 0x5C, quote - j) else {
-                j = quote
-                break
+        do throws(JSONStringScan.Problem) {
+            let end = try JSONStringScan.end(of: bytes, contentStart: start)
+            i = end.quote + 1
+            return (start..<end.quote, end.escapes)
+        } catch {
+            switch error {
+            case .controlCharacter(_, let at): throw self.error(error.message, at: at)
+            case .unterminated: throw self.error(error.message, at: start - 1)
             }
-            escapes = true
-            j = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(bs)) + 2
         }
-        i = j + 1
-        return (start..<j, escapes)
     }
 
     /// The string content in `range` (from ``rawString()``) with its escapes decoded.
@@ -393,18 +387,7 @@ struct JSONCursor {
     }
 
     /// Skips a string without decoding it (e.g. the large `Test` field).
-    mutating func skipString() throws {
-        let start = i
-        i += 1
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") { i += 1; return }
-            if b == UInt8(ascii: "\\") { i += 2; continue }
-            if b < 0x20 { throw error("control character in a string (write \\n, \\t …)") }
-            i += 1
-        }
-        throw error("unterminated string", at: start)
-    }
+    mutating func skipString() throws { _ = try rawString() }
 
     /// Skips any JSON value.
     mutating func skipValue() throws {

@@ -94,6 +94,28 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
         #expect(bad.first?.failure?.message.contains("surrogate") == true)
     }
 
+    @Test func aLongTestFieldIsSkippedAndControlCharactersInStringsAreRefused() {
+        // The Test field (the QuestionForm) is kilobytes of text skipped 8 bytes at a time; escapes at every
+        // offset around the 8-byte steps must not end the string early.
+        for pad in 0..<40 {
+            let filler = String(repeating: "x", count: pad)
+            let test = filler + #"<Q a=\"1\">\\</Q>"# + String(repeating: "y", count: 3000) + #"\""#
+            let r = records(#"{"QualificationRequestId":"R1","Test":"\#(test)","WorkerId":"W1","Answer":""}"#)
+            #expect(r.count == 1 && r.first?.failure == nil && r.first?.source.workerId == "W1", "pad \(pad)")
+        }
+        // A raw tab in any string (read or skipped) is invalid JSON, reported where it is.
+        for field in ["Test", "WorkerId", "Answer"] {
+            let text = #"{"QualificationRequestId":"R1","\#(field)":"ab\#tc","Answer2":""}"#
+            let r = records(text)
+            #expect(r.first?.failure?.message == "invalid JSON: control character 0x9 inside a string (escape it, e.g. \\n or \\t)", "\(field)")
+            #expect(r.first?.failure?.column == text.utf8.firstIndex(of: 0x09).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) + 1 })
+        }
+        // Cut inside a string, as the decoder sees a value (the splitter reports a cut value before it does).
+        let cut = RecordDecoder.decode(Array(#"{"QualificationRequestId":"R1","Test":"abc\"#.utf8), input: "x", line: 1)
+        #expect(cut.first?.failure?.message == "invalid JSON: unterminated string")
+        #expect(cut.first?.failure?.column == 39)
+    }
+
     @Test func notARecordIsReportedWithPosition() {
         let r = records("{\"QualificationRequestId\":\"R1\",\"Answer\":\"\"}\n{\"foo\": 1}\n[1]\n")
         #expect(r.count == 3)
