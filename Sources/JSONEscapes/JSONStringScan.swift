@@ -40,44 +40,8 @@ public enum JSONStringScan {
         let n = bytes.count
         var i = start
         var escapes = false
-        // Locals, not static lets: a static would be an initialisation check on every step.
-        let ones = SIMD2<UInt64>(repeating: 0x0101_0101_0101_0101)
-        let highs = SIMD2<UInt64>(repeating: 0x8080_8080_8080_8080)
-        let quotes = SIMD2<UInt64>(repeating: 0x2222_2222_2222_2222)
-        let backslashes = SIMD2<UInt64>(repeating: 0x5C5C_5C5C_5C5C_5C5C)
-        let spaces = SIMD2<UInt64>(repeating: 0x2020_2020_2020_2020)
-        /// The sixteen bytes at `at` as two 64-bit lanes, with the high bit set in each special byte.
-        @inline(__always) func flags(_ at: Int) -> SIMD2<UInt64> {
-            let w = bytes.loadUnaligned(fromByteOffset: at, as: SIMD2<UInt64>.self)
-            let q = w ^ quotes, b = w ^ backslashes
-            return (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- spaces) & ~w)) & highs
-        }
         while true {
-            #if _endian(little)
-            // Sixteen bytes are tested at once as two 64-bit lanes (little-endian machines): a zero byte after an
-            // xor with '"' or with '\\', or a byte below 0x20, gets its high bit set. Borrows can also flag bytes
-            // above a flagged one, never below, so the lowest flagged byte is the first special one. (Integer
-            // arithmetic on SIMD2<UInt64> compiles to vector instructions; SIMD16<UInt8> comparisons do not.)
-            // A clean stretch is passed 32 bytes per test; the block holding the special byte is then gone over
-            // lane by lane.
-            while i + 32 <= n {
-                let f = flags(i) | flags(i + 16)
-                if f[0] | f[1] != 0 { break }
-                i += 32
-            }
-            while i + 16 <= n {
-                let f = flags(i)
-                if f[0] != 0 {
-                    i += f[0].trailingZeroBitCount >> 3
-                    break
-                }
-                if f[1] != 0 {
-                    i += 8 + f[1].trailingZeroBitCount >> 3
-                    break
-                }
-                i += 16
-            }
-            #endif
+            i = nextSpecial(in: bytes, from: i)
             guard i < n else { throw .unterminated }
             let b = bytes[i]
             if b == 0x22 { return End(quote: i, escapes: escapes) }
@@ -88,8 +52,49 @@ public enum JSONStringScan {
                 if i > n { throw .unterminated }
                 continue
             }
-            if b < 0x20 { throw .controlCharacter(b, at: i) }
+            throw .controlCharacter(b, at: i)
+        }
+    }
+
+    /// The offset of the first quote, backslash or control character at or after `from`, or `bytes.count`.
+    public static func nextSpecial(in bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        let n = bytes.count
+        var i = from
+        #if _endian(little)
+        // Locals, not static lets: a static would be an initialisation check on every step.
+        let ones = SIMD2<UInt64>(repeating: 0x0101_0101_0101_0101)
+        let highs = SIMD2<UInt64>(repeating: 0x8080_8080_8080_8080)
+        let quotes = SIMD2<UInt64>(repeating: 0x2222_2222_2222_2222)
+        let backslashes = SIMD2<UInt64>(repeating: 0x5C5C_5C5C_5C5C_5C5C)
+        let spaces = SIMD2<UInt64>(repeating: 0x2020_2020_2020_2020)
+        // Sixteen bytes are tested at once as two 64-bit lanes (little-endian machines): a zero byte after an xor
+        // with '"' or with '\\', or a byte below 0x20, gets its high bit set. Borrows can also flag bytes above a
+        // flagged one, never below, so the lowest flagged byte is the first special one. (Integer arithmetic on
+        // SIMD2<UInt64> compiles to vector instructions; SIMD16<UInt8> comparisons do not.)
+        @inline(__always) func flags(_ at: Int) -> SIMD2<UInt64> {
+            let w = bytes.loadUnaligned(fromByteOffset: at, as: SIMD2<UInt64>.self)
+            let q = w ^ quotes, b = w ^ backslashes
+            return (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- spaces) & ~w)) & highs
+        }
+        // A clean stretch is passed 32 bytes per test; the block holding the special byte is then gone over lane
+        // by lane.
+        while i + 32 <= n {
+            let f = flags(i) | flags(i + 16)
+            if f[0] | f[1] != 0 { break }
+            i += 32
+        }
+        while i + 16 <= n {
+            let f = flags(i)
+            if f[0] != 0 { return i + f[0].trailingZeroBitCount >> 3 }
+            if f[1] != 0 { return i + 8 + f[1].trailingZeroBitCount >> 3 }
+            i += 16
+        }
+        #endif
+        while i < n {
+            let b = bytes[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 { return i }
             i += 1
         }
+        return n
     }
 }

@@ -189,6 +189,23 @@ private func records(_ text: String, piece: Int = 1 << 20) -> [AttemptRecord] {
         #expect(ids == (0..<40).map { "P\($0)" } + ["AFTER"])
     }
 
+    @Test func stringsWithBracketsAndEscapesSpanningBlocksDoNotEndValuesEarly() {
+        // Long Test fields (skipped 16 bytes at a time) hold brackets, braces, escaped quotes and backslashes at
+        // every offset; whatever the block size, a response gives the same records as read whole.
+        let records = (0..<12).map { k in
+            let test = String(repeating: "x", count: 3 * k) + #"]}{[\"\\\"\\"# + String(repeating: "y", count: 40 + 7 * k) + #"\\"#
+            return "{\n        \"QualificationRequestId\": \"P\(k)\",\n        \"Test\": \"\(test)\",\n        \"Answer\": \"\"\n    }"
+        }
+        let text = Array(("{\n    \"QualificationRequests\": [\n    " + records.joined(separator: ",\n    ") + "\n    ]\n}\n").utf8)
+        for block in [1, 2, 3, 5, 15, 16, 17, 31, 33, 100, text.count] {
+            let items = split(text, block: block).items
+            #expect(items.map { String(decoding: $0.bytes, as: UTF8.self) } == records, "block \(block)")
+        }
+        // A line break inside a string is still reported where the string is.
+        let broken = Array("{\"QualificationRequests\": [{\"QualificationRequestId\": \"P\", \"Test\": \"ab\ncd\"}]}\n".utf8)
+        #expect(split(broken, block: 7).items.first?.error?.message == "invalid JSON: a string is not closed before the end of line 1")
+    }
+
     @Test func aResponseObjectOnOneLongLineIsCutToo() {
         // Longer than the 4 MiB a JSON Lines line may be held whole: scanned, and its records cut one by one,
         // whether the line arrives in blocks or whole.
