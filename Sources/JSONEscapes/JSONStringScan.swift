@@ -76,17 +76,21 @@ public enum JSONStringScan {
             let q = w ^ quotes, b = w ^ backslashes
             return (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- spaces) & ~w)) & highs
         }
-        // A clean stretch is passed 32 bytes per test; the block holding the special byte is then gone over lane
-        // by lane.
+        /// The offset in a 16-byte block of its first flagged byte, or nil.
+        @inline(__always) func firstFlagged(_ f: SIMD2<UInt64>) -> Int? {
+            if f[0] != 0 { return f[0].trailingZeroBitCount >> 3 }
+            if f[1] != 0 { return 8 + f[1].trailingZeroBitCount >> 3 }
+            return nil
+        }
+        // A clean stretch is passed 32 bytes per test; the two blocks' flags are then looked at lane by lane.
         while i + 32 <= n {
-            let f = flags(i) | flags(i + 16)
-            if f[0] | f[1] != 0 { break }
+            let a = flags(i), b = flags(i + 16)
+            let f = a | b
+            if f[0] | f[1] != 0 { return i + (firstFlagged(a) ?? 16 + firstFlagged(b)!) }
             i += 32
         }
-        while i + 16 <= n {
-            let f = flags(i)
-            if f[0] != 0 { return i + f[0].trailingZeroBitCount >> 3 }
-            if f[1] != 0 { return i + 8 + f[1].trailingZeroBitCount >> 3 }
+        if i + 16 <= n {
+            if let k = firstFlagged(flags(i)) { return i + k }
             i += 16
         }
         #endif
